@@ -1,0 +1,108 @@
+"""The storefront of the integrated crafts centre of Guelmim."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from .config import ROOT, Config
+
+# Every domain package with a blueprint, in the order their routes are registered.
+BLUEPRINT_PACKAGES = (
+    "catalog",
+    "artisans",
+    "cart",
+    "checkout",
+    "orders",
+    "accounts",
+    "dashboard",
+    "showroom",
+    "admin",
+)
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, error pages."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        static_url_path="/static",
+        instance_path=str(ROOT / "instance"),
+    )
+    config = Config()
+    if test_config:
+        for key, value in test_config.items():
+            setattr(config, key, value)
+    config.check()
+    app.config.from_object(config)
+    app.config["ROOT"] = ROOT
+    Path(app.config["MEDIA_ROOT"]).mkdir(parents=True, exist_ok=True)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.config["SQLALCHEMY_DATABASE_URI"][10:]).parent.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _init_templates(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (every table known to Alembic)
+    from .assets import init_assets
+    from .db import init_db
+    from .errors import register_error_handlers
+    from .extensions import csrf, db, limiter, login_manager, migrate
+    from .i18n import init_i18n
+
+    db.init_app(app)
+    init_db(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    init_i18n(app)
+    init_assets(app)
+    register_error_handlers(app)
+
+    @app.after_request
+    def security_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        response.headers.setdefault("Content-Security-Policy", content_security_policy(app))
+        return response
+
+
+def content_security_policy(app: Flask) -> str:
+    """No inline script or style; forms may post to the shop and redirect to the pay page."""
+    form_targets = " ".join(["'self'", *app.config.get("CSP_FORM_ACTION_EXTRA", [])])
+    return (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        f"form-action {form_targets}; frame-ancestors 'none'; base-uri 'self'"
+    )
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .health import bp as health_bp
+
+    app.register_blueprint(health_bp)
+    for package in BLUEPRINT_PACKAGES:
+        module = importlib.import_module(f"storefront.{package}.views")
+        app.register_blueprint(module.bp)
+
+
+def _init_templates(app: Flask) -> None:
+    from .templating import init_templating
+
+    init_templating(app)

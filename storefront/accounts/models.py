@@ -1,0 +1,53 @@
+"""Users of the back office: admins, showroom staff and artisans."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storefront.artisans.models import Artisan
+from storefront.extensions import db
+from storefront.timeutil import utcnow
+
+
+class Role(StrEnum):
+    """What a user may do; artisans are also tied to one Artisan."""
+
+    ADMIN = "admin"
+    STAFF = "staff"
+    ARTISAN = "artisan"
+
+
+class User(UserMixin, db.Model):
+    """A person who signs in. Tourists never need an account."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(
+            "(role = 'artisan') = (artisan_id IS NOT NULL)", name="artisan_role_has_artisan"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    artisan_id: Mapped[int | None] = mapped_column(ForeignKey("artisans.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    locale: Mapped[str] = mapped_column(String(2), default="ar")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    artisan: Mapped[Artisan | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login reads this
+        return self.active
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"

@@ -1,0 +1,1 @@
+"""Artisans domain."""

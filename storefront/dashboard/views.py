@@ -1,0 +1,5 @@
+"""Routes of the dashboard area."""
+
+from flask import Blueprint
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")

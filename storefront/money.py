@@ -1,0 +1,70 @@
+"""Money as integer minor units, and its per-locale formatting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from babel.numbers import format_currency
+
+CURRENCY = "mad"
+MINOR_PER_UNIT = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An amount in minor units (centimes) of one currency; never a float."""
+
+    minor: int
+    currency: str = CURRENCY
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.minor, int) or isinstance(self.minor, bool):
+            raise TypeError("Money holds an int of minor units")
+
+    def __add__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.minor + other.minor, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.minor - other.minor, self.currency)
+
+    def __mul__(self, times: int) -> Money:
+        return Money(self.minor * int(times), self.currency)
+
+    def _same(self, other: Money) -> None:
+        if other.currency != self.currency:
+            raise ValueError("cannot mix currencies")
+
+    def format(self, locale: str = "fr") -> str:
+        """Format for display, e.g. '1 250,00 MAD' in French or '‏1٬250٫00 MAD' in Arabic."""
+        return format_money(self.minor, locale, self.currency)
+
+
+def format_money(minor: int, locale: str = "fr", currency: str = CURRENCY) -> str:
+    """Format an amount in minor units for a locale; Arabic uses Moroccan conventions."""
+    babel_locale = "ar_MA" if locale == "ar" else ("fr_MA" if locale == "fr" else "en")
+    amount = Decimal(minor) / MINOR_PER_UNIT
+    return format_currency(amount, currency.upper(), locale=babel_locale)
+
+
+def parse_amount(text: str) -> int:
+    """Parse '12', '12.5' or '12,50' (MAD) into minor units; raises ValueError on anything else.
+
+    More than two decimals is refused rather than rounded.
+    """
+    cleaned = text.strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    if not cleaned or cleaned.count(".") > 1 or cleaned.startswith("-"):
+        raise ValueError(text)
+    whole, _, frac = cleaned.partition(".")
+    if not (whole or frac) or not (whole or "0").isdigit() or (frac and not frac.isdigit()):
+        raise ValueError(text)
+    if len(frac) > 2 or len(whole) > 9:
+        raise ValueError(text)
+    return int(whole or "0") * MINOR_PER_UNIT + int((frac + "00")[:2])
+
+
+def bps_of(minor: int, bps: int) -> int:
+    """Return bps/10000 of an amount, rounded half up to the centime (amounts are non-negative)."""
+    return (minor * bps + 5000) // 10000

@@ -1,0 +1,139 @@
+"""Orders from both channels, their line snapshots and their event trail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storefront.extensions import db
+from storefront.timeutil import utcnow
+
+
+class Channel(StrEnum):
+    """Where the sale happened."""
+
+    ONLINE = "online"
+    SHOWROOM = "showroom"
+
+
+class OrderStatus(StrEnum):
+    """pending_payment → paid → fulfilled; or → cancelled (hold released) / payment_failed."""
+
+    PENDING_PAYMENT = "pending_payment"
+    PAID = "paid"
+    PAYMENT_FAILED = "payment_failed"
+    CANCELLED = "cancelled"
+    FULFILLED = "fulfilled"
+    REFUNDED = "refunded"
+    PARTIALLY_REFUNDED = "partially_refunded"
+
+
+class PaymentMethod(StrEnum):
+    """How the money came in."""
+
+    STRIPE = "stripe"
+    CASH = "cash"
+    CARD_TERMINAL = "card_terminal"
+    MIXED = "mixed"
+    TEST = "test"
+
+
+class Delivery(StrEnum):
+    """Pickup at the showroom, shipping, or handed over at the counter."""
+
+    PICKUP = "pickup"
+    SHIP = "ship"
+    COUNTER = "counter"
+
+
+class Order(db.Model):
+    """One purchase; it exists (pending_payment) before any money moves."""
+
+    __tablename__ = "orders"
+    __table_args__ = (CheckConstraint("total_minor >= 0", name="total_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    channel: Mapped[str] = mapped_column(String(16), index=True)
+    status: Mapped[str] = mapped_column(String(24), index=True)
+    # Set when a person must look at the order (e.g. paid after its hold was released).
+    attention_reason: Mapped[str | None] = mapped_column(Text)
+    locale: Mapped[str] = mapped_column(String(2), default="fr")
+    customer_email: Mapped[str | None] = mapped_column(String(254))
+    customer_name: Mapped[str | None] = mapped_column(String(120))
+    customer_phone: Mapped[str | None] = mapped_column(String(40))
+    delivery: Mapped[str] = mapped_column(String(16), default=Delivery.PICKUP)
+    ship_address_line1: Mapped[str | None] = mapped_column(String(200))
+    ship_address_line2: Mapped[str | None] = mapped_column(String(200))
+    ship_city: Mapped[str | None] = mapped_column(String(100))
+    ship_postal_code: Mapped[str | None] = mapped_column(String(20))
+    ship_country: Mapped[str | None] = mapped_column(String(2))
+    subtotal_minor: Mapped[int] = mapped_column(default=0)
+    shipping_minor: Mapped[int] = mapped_column(default=0)
+    discount_minor: Mapped[int] = mapped_column(default=0)
+    discount_reason: Mapped[str | None] = mapped_column(String(200))
+    total_minor: Mapped[int] = mapped_column(default=0)
+    currency: Mapped[str] = mapped_column(String(3), default="mad")
+    payment_method: Mapped[str | None] = mapped_column(String(16))
+    payment_reference: Mapped[str | None] = mapped_column(String(120))
+    register_session_id: Mapped[int | None] = mapped_column(index=True)
+    staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    hold_expires_at: Mapped[datetime | None] = mapped_column(index=True)
+    paid_at: Mapped[datetime | None] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="order", order_by="OrderLine.id", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[OrderEvent]] = relationship(
+        back_populates="order", order_by="OrderEvent.id", cascade="all, delete-orphan"
+    )
+
+
+class OrderLine(db.Model):
+    """A snapshot of what was sold, so the order survives later catalog edits."""
+
+    __tablename__ = "order_lines"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("refunded_quantity BETWEEN 0 AND quantity", name="refunded_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int | None] = mapped_column(
+        ForeignKey("products.id", ondelete="SET NULL"), index=True
+    )
+    artisan_id: Mapped[int] = mapped_column(ForeignKey("artisans.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    sku: Mapped[str] = mapped_column(String(32))
+    artisan_name: Mapped[str] = mapped_column(String(120))
+    shop_number: Mapped[int]
+    craft_slug: Mapped[str] = mapped_column(String(40), default="")
+    unit_price_minor: Mapped[int]
+    quantity: Mapped[int]
+    line_total_minor: Mapped[int]
+    commission_bps: Mapped[int]
+    refunded_quantity: Mapped[int] = mapped_column(default=0)
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+
+
+class OrderEvent(db.Model):
+    """The order's history: created, paid, refunded, flagged, with who and why."""
+
+    __tablename__ = "order_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    kind: Mapped[str] = mapped_column(String(40))
+    message: Mapped[str] = mapped_column(Text, default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    order: Mapped[Order] = relationship(back_populates="events")

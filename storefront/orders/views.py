@@ -1,0 +1,5 @@
+"""Routes of the orders area."""
+
+from flask import Blueprint
+
+bp = Blueprint("orders", __name__)

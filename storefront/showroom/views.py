@@ -1,0 +1,5 @@
+"""Routes of the showroom area."""
+
+from flask import Blueprint
+
+bp = Blueprint("showroom", __name__, url_prefix="/staff")

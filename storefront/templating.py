@@ -1,0 +1,73 @@
+"""Jinja filters and globals shared by every page."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlencode
+
+from flask import Flask, current_app, request
+from flask_babel import format_date, format_datetime
+from flask_babel import lazy_gettext as _l
+
+from .i18n import current_lang
+from .money import format_money
+
+STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "pending_review": _l("Waiting for review"),
+    "active": _l("Live"),
+    "archived": _l("Archived"),
+    "rejected": _l("Rejected"),
+    "pending_payment": _l("Waiting for payment"),
+    "paid": _l("Paid"),
+    "payment_failed": _l("Payment failed"),
+    "cancelled": _l("Cancelled"),
+    "fulfilled": _l("Completed"),
+    "refunded": _l("Refunded"),
+    "partially_refunded": _l("Partly refunded"),
+}
+
+
+def money_filter(minor: int | None) -> str:
+    """Format minor units in the request's language."""
+    return format_money(int(minor or 0), current_lang())
+
+
+def status_label(status: str) -> str:
+    """The translated name of a product or order status."""
+    return str(STATUS_LABELS.get(status, status))
+
+
+def url_with(**changes) -> str:
+    """The current URL with some query parameters replaced (None removes one)."""
+    args = request.args.to_dict()
+    for key, value in changes.items():
+        if value is None or value == "":
+            args.pop(key, None)
+        else:
+            args[key] = value
+    query = urlencode(args)
+    return request.path + ("?" + query if query else "")
+
+
+def has_endpoint(name: str) -> bool:
+    """Whether a route exists, so shared templates link only to built pages."""
+    return name in current_app.view_functions
+
+
+def _date(value, fmt: str = "medium") -> str:
+    return format_date(value, fmt) if value else ""
+
+
+def _datetime(value, fmt: str = "medium") -> str:
+    return format_datetime(value, fmt) if isinstance(value, datetime) else ""
+
+
+def init_templating(app: Flask) -> None:
+    """Register filters and globals."""
+    app.jinja_env.filters.update(money=money_filter, date=_date, datetime=_datetime)
+    app.jinja_env.globals.update(
+        url_with=url_with, has_endpoint=has_endpoint, status_label=status_label
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

@@ -1,0 +1,152 @@
+"""Fixtures: a fresh, migrated database per test (SQLite, or PostgreSQL via TEST_DATABASE_URL)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask_migrate import upgrade
+
+from storefront import create_app
+from storefront.extensions import db
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def _psycopg_url(url: str) -> str:
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _migrate(url: str, media: Path) -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "MEDIA_ROOT": str(media)})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory) -> Iterator[str]:
+    """Migrate one database per test run: a SQLite file to copy, or a PostgreSQL database."""
+    media = tmp_path_factory.mktemp("media-migrate")
+    if PG_URL:
+        admin_url = _psycopg_url(PG_URL)
+        name = f"storefront_test_{uuid.uuid4().hex[:10]}"
+        admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        url = admin_url.rsplit("/", 1)[0] + "/" + name
+        _migrate(url, media)
+        yield url
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    else:
+        path = tmp_path_factory.mktemp("db") / "template.db"
+        _migrate(f"sqlite:///{path}", media)
+        yield str(path)
+
+
+def _empty_postgres(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        tables = [
+            row[0]
+            for row in conn.execute(
+                sa.text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                    "AND tablename <> 'alembic_version'"
+                )
+            )
+        ]
+        if tables:
+            quoted = ", ".join(f'"{t}"' for t in tables)
+            conn.execute(sa.text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(database_template, tmp_path) -> str:
+    """A fresh database for one test: an emptied PostgreSQL database or a copied SQLite file."""
+    if PG_URL:
+        _empty_postgres(database_template)
+        return database_template
+    path = tmp_path / "test.db"
+    shutil.copy(database_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app_config(database_url, tmp_path) -> dict:
+    """Settings for the test app; tests may change them before `app` is built."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "TESTING": True,
+        "WTF_CSRF_ENABLED": False,
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "SECRET_KEY": "test-secret",
+        "RATELIMIT_ENABLED": False,
+        "PAYMENTS": "test",
+        "SERVER_NAME": None,
+    }
+
+
+@pytest.fixture
+def app(app_config) -> Iterator[Flask]:
+    """A fresh application bound to the test's database."""
+    application = create_app(app_config)
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    """A test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def session(app):
+    """The app's database session inside an app context, for service tests."""
+    with app.app_context():
+        yield db.session
+        db.session.rollback()
+
+
+@pytest.fixture
+def count_queries(app):
+    """Count the SQL statements run inside a `with count_queries() as counter:` block."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting():
+        statements: list[str] = []
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        sa.event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", before)
+
+    return counting
