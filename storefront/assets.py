@@ -13,7 +13,7 @@ HASHED = re.compile(r"\.[0-9a-f]{12}\.\w+$")
 
 
 def build_manifest(static_root: Path) -> dict[str, str]:
-    """Map each file under static/ to its name with a content hash, e.g. css/app.1a2b3c4d5e6f.css."""
+    """Map each file under static/ to a content-hashed name, e.g. css/app.1a2b3c4d5e6f.css."""
     manifest: dict[str, str] = {}
     for path in sorted(static_root.rglob("*")):
         if not path.is_file():
