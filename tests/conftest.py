@@ -130,6 +130,18 @@ def session(app):
 
 
 @pytest.fixture
+def login(client):
+    """Sign a user in on the test client: `login(user)`; Flask-Login reads the session."""
+
+    def sign_in(user) -> None:
+        with client.session_transaction() as flask_session:
+            flask_session["_user_id"] = str(user.id)
+            flask_session["_fresh"] = True
+
+    return sign_in
+
+
+@pytest.fixture
 def count_queries(app):
     """Count the SQL statements run inside a `with count_queries() as counter:` block."""
     from contextlib import contextmanager
