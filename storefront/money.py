@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from babel.numbers import format_currency
 
@@ -42,6 +43,7 @@ class Money:
         return format_money(self.minor, locale, self.currency)
 
 
+@lru_cache(maxsize=8192)
 def format_money(minor: int, locale: str = "fr", currency: str = CURRENCY) -> str:
     """Format an amount in minor units for a locale; Arabic uses Moroccan conventions."""
     babel_locale = "ar_MA" if locale == "ar" else ("fr_MA" if locale == "fr" else "en")

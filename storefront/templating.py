@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlencode
 
+from babel.dates import get_day_names
 from flask import Flask, current_app, request
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 
 from .i18n import current_lang
@@ -55,6 +56,16 @@ def has_endpoint(name: str) -> bool:
     return name in current_app.view_functions
 
 
+def media_url(path: str) -> str:
+    """Public URL of a file under MEDIA_ROOT (MEDIA_URL may point at a CDN later)."""
+    return current_app.config.get("MEDIA_URL", "/media/") + path
+
+
+def weekday_name(iso_weekday: int) -> str:
+    """The name of an ISO weekday (1 = Monday) in the request's language."""
+    return get_day_names("wide", locale=get_locale())[(iso_weekday - 1) % 7]
+
+
 def _date(value, fmt: str = "medium") -> str:
     return format_date(value, fmt) if value else ""
 
@@ -65,9 +76,18 @@ def _datetime(value, fmt: str = "medium") -> str:
 
 def init_templating(app: Flask) -> None:
     """Register filters and globals."""
-    app.jinja_env.filters.update(money=money_filter, date=_date, datetime=_datetime)
+    app.jinja_env.filters.update(
+        money=money_filter,
+        date=_date,
+        datetime=_datetime,
+        time=lambda value: format_time(value, "short") if value else "",
+    )
     app.jinja_env.globals.update(
-        url_with=url_with, has_endpoint=has_endpoint, status_label=status_label
+        url_with=url_with,
+        has_endpoint=has_endpoint,
+        status_label=status_label,
+        media_url=media_url,
+        weekday_name=weekday_name,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -1,11 +1,61 @@
-"""Public artisan and shop pages."""
+"""Public pages of the artisans, their shops and the zone map."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, request
+
+from storefront.catalog import services as catalog
+from storefront.extensions import db
+
+from . import services
+from .zone import zone_layout
 
 bp = Blueprint("artisans", __name__)
 
 
+def _page_arg() -> int:
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) <= catalog.MAX_PAGE else 1
+
+
+@bp.get("/artisans/<slug>")
+def artisan(slug: str):
+    """A maker's story, craft, shop and pieces."""
+    maker = services.artisan_by_slug(db.session, slug[:80])
+    if maker is None:
+        abort(404)
+    page = catalog.products_of(
+        db.session,
+        artisan_ids=[maker.id],
+        page=_page_arg(),
+        per_page=current_app.config["PER_PAGE"],
+    )
+    return render_template("artisans/artisan.html", artisan=maker, page=page)
+
+
+@bp.get("/shops/<int:number>")
+def shop(number: int):
+    """A shop of the activities zone: its craft, its artisans, their pieces and where it is."""
+    found = services.shop_by_number(db.session, number) if 1 <= number <= 100 else None
+    if found is None:
+        abort(404)
+    makers = [a for a in found.artisans if a.active]
+    page = catalog.products_of(
+        db.session,
+        artisan_ids=[a.id for a in makers],
+        page=_page_arg(),
+        per_page=current_app.config["PER_PAGE"],
+    )
+    return render_template("artisans/shop.html", shop=found, makers=makers, page=page)
+
+
 @bp.get("/zone")
 def zone():
-    """Zone map."""
-    return "zone"
+    """The map of the 100 shops, coloured by craft, each a link to its page."""
+    shops = services.zone_shops(db.session)
+    return render_template(
+        "artisans/zone.html",
+        layout=zone_layout(shops),
+        crafts=catalog.all_crafts(db.session),
+        highlight=request.args.get("shop", type=int),
+    )

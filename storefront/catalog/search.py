@@ -6,7 +6,21 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, bindparam, delete, func, insert, literal_column, select, text
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal_column,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from storefront.artisans.models import Artisan
@@ -63,26 +77,22 @@ def refresh_search(session: Session, products: Iterable[Product]) -> None:
     for product in items:
         product.search_text = search_document(product, product.artisan, product.craft)
     session.flush()
-    if session.get_bind().dialect.name != "sqlite":
+    fts_insert(session, [(p.id, p.search_text) for p in items])
+
+
+def fts_insert(session: Session, rows: list[tuple[int, str]]) -> None:
+    """Replace the SQLite full-text rows of some products; nothing to do on PostgreSQL."""
+    if not rows or session.get_bind().dialect.name != "sqlite":
         return
-    ids = [p.id for p in items]
-    fts = _fts_table()
-    session.execute(delete(fts).where(literal_column("rowid").in_(ids)))
-    session.execute(
-        insert(fts),
-        [{"rowid": p.id, "body": p.search_text} for p in items],
-    )
+    ids = [product_id for product_id, _ in rows]
+    session.execute(delete(_FTS).where(_FTS.c.rowid.in_(ids)))
+    session.execute(insert(_FTS), [{"rowid": pid, "body": body} for pid, body in rows])
 
 
-def _fts_table():
-    from sqlalchemy import Column, Integer, MetaData, Table, Text
-
-    return Table(
-        "products_fts",
-        MetaData(),
-        Column("rowid", Integer, primary_key=True),
-        Column("body", Text),
-    )
+# The FTS5 table is made by migration 0001; this describes it for statements only.
+_FTS = Table(
+    "products_fts", MetaData(), Column("rowid", Integer, primary_key=True), Column("body", Text)
+)
 
 
 def matching(session: Session, query: str) -> ColumnElement[bool] | None:

@@ -1,0 +1,183 @@
+"""Catalog queries for the public pages; each runs a fixed number of SQL statements."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from storefront.artisans.models import Artisan, Shop
+
+from . import search
+from .models import Craft, Product, ProductStatus
+
+MAX_PAGE = 10_000
+
+
+class Sort(StrEnum):
+    """Orders the catalog can be sorted in."""
+
+    NEWEST = "newest"
+    PRICE_ASC = "price_asc"
+    PRICE_DESC = "price_desc"
+
+
+@dataclass(frozen=True)
+class CatalogFilter:
+    """Validated catalog parameters (see catalog.forms.parse_filter); prices in minor units."""
+
+    q: str = ""
+    craft: str = ""
+    shop: int | None = None
+    min_price: int | None = None
+    max_price: int | None = None
+    sort: Sort = Sort.NEWEST
+    page: int = 1
+    ignored: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of results and what is needed to link to the others."""
+
+    items: list[Product]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages there are (at least one)."""
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def _with_cards(stmt: Select) -> Select:
+    """Load what a product card shows (maker, shop, craft, images) in the same round trips."""
+    return stmt.options(
+        joinedload(Product.artisan).joinedload(Artisan.shop),
+        joinedload(Product.craft),
+        selectinload(Product.images),
+    )
+
+
+def _live() -> Select:
+    return select(Product).where(Product.status == ProductStatus.ACTIVE)
+
+
+def browse(session: Session, flt: CatalogFilter, *, per_page: int) -> Page:
+    """Filter, sort and page the live catalog: one count and two loading queries."""
+    stmt = _live()
+    if flt.q:
+        clause = search.matching(session, flt.q)
+        if clause is not None:
+            stmt = stmt.where(clause)
+    if flt.craft:
+        stmt = stmt.join(Craft, Product.craft_id == Craft.id).where(Craft.slug == flt.craft)
+    if flt.shop is not None:
+        stmt = (
+            stmt.join(Artisan, Product.artisan_id == Artisan.id)
+            .join(Shop, Artisan.shop_id == Shop.id)
+            .where(Shop.number == flt.shop)
+        )
+    if flt.min_price is not None:
+        stmt = stmt.where(Product.price_minor >= flt.min_price)
+    if flt.max_price is not None:
+        stmt = stmt.where(Product.price_minor <= flt.max_price)
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    pages = max(1, math.ceil(total / per_page))
+    page = min(flt.page, pages)
+    order = {
+        Sort.NEWEST: (Product.created_at.desc(), Product.id.desc()),
+        Sort.PRICE_ASC: (Product.price_minor.asc(), Product.id.asc()),
+        Sort.PRICE_DESC: (Product.price_minor.desc(), Product.id.desc()),
+    }[flt.sort]
+    stmt = _with_cards(stmt.order_by(*order).limit(per_page).offset((page - 1) * per_page))
+    items = list(session.scalars(stmt).unique())
+    return Page(items=items, total=total, page=page, per_page=per_page)
+
+
+def product_by_slug(session: Session, slug: str) -> Product | None:
+    """A live or archived product with its maker, shop, craft and images; None if not public."""
+    stmt = _with_cards(
+        select(Product).where(
+            Product.slug == slug,
+            Product.status.in_([ProductStatus.ACTIVE, ProductStatus.ARCHIVED]),
+        )
+    )
+    return session.scalars(stmt).unique().one_or_none()
+
+
+def more_by_artisan(session: Session, product: Product, *, limit: int = 4) -> list[Product]:
+    """Other live pieces by the same maker, newest first."""
+    stmt = _with_cards(
+        _live()
+        .where(Product.artisan_id == product.artisan_id, Product.id != product.id)
+        .order_by(Product.created_at.desc(), Product.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(stmt).unique())
+
+
+def featured(session: Session, *, limit: int = 8) -> list[Product]:
+    """Pieces the centre features on the home page, then the newest."""
+    stmt = _with_cards(
+        _live()
+        .order_by(Product.featured.desc(), Product.created_at.desc(), Product.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(stmt).unique())
+
+
+def crafts_with_counts(session: Session) -> list[tuple[Craft, int]]:
+    """Every craft that has live pieces, with how many, in the centre's order."""
+    counts = (
+        select(Product.craft_id, func.count().label("n"))
+        .where(Product.status == ProductStatus.ACTIVE)
+        .group_by(Product.craft_id)
+        .subquery()
+    )
+    stmt = (
+        select(Craft, counts.c.n)
+        .join(counts, counts.c.craft_id == Craft.id)
+        .order_by(Craft.position, Craft.id)
+    )
+    return [(craft, n) for craft, n in session.execute(stmt)]
+
+
+def all_crafts(session: Session) -> list[Craft]:
+    """Every craft, in the centre's order."""
+    return list(session.scalars(select(Craft).order_by(Craft.position, Craft.id)))
+
+
+def products_of(session: Session, *, artisan_ids: list[int], page: int, per_page: int) -> Page:
+    """Live pieces by some artisans (one maker, or a shop's makers), newest first."""
+    base = _live().where(Product.artisan_id.in_(artisan_ids))
+    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(1, page), pages)
+    stmt = _with_cards(
+        base.order_by(Product.created_at.desc(), Product.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return Page(list(session.scalars(stmt).unique()), total, page, per_page)
+
+
+def makers_to_meet(session: Session, *, limit: int = 6) -> list[Artisan]:
+    """Active makers with live pieces to introduce on the home page, the longest-serving first."""
+    has_live = (
+        select(Product.id)
+        .where(Product.artisan_id == Artisan.id, Product.status == ProductStatus.ACTIVE)
+        .exists()
+    )
+    stmt = (
+        select(Artisan)
+        .where(Artisan.active.is_(True), has_live)
+        .options(joinedload(Artisan.shop), joinedload(Artisan.craft))
+        .order_by(Artisan.since_year.asc().nulls_last(), Artisan.id)
+        .limit(limit)
+    )
+    return list(session.scalars(stmt).unique())
