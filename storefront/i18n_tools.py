@@ -94,7 +94,11 @@ def add_missing_command(area: str) -> None:
     for lang in TRANSLATED:
         path = ROOT / "translations" / area / lang / "LC_MESSAGES" / "messages.po"
         path.parent.mkdir(parents=True, exist_ok=True)
-        catalog = read_catalog(path, lang) if path.exists() else Catalog(locale=lang)
+        catalog = (
+            read_catalog(path, lang)
+            if path.exists()
+            else Catalog(locale=lang, project="Guelmim crafts storefront", fuzzy=False)
+        )
         for key in missing(lang):
             if key not in catalog:
                 catalog.add(
