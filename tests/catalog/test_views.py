@@ -177,9 +177,8 @@ def _seed_many(session, count: int) -> None:
     makers = [make_artisan(session, craft=craft) for _ in range(4)]
     for i in range(count):
         product = make_product(session, artisan=makers[i % 4], slug=f"rug-{i}")
-        session.add(
-            ProductImage(product_id=product.id, key=f"k{i}", width=800, height=800, widths="320,800")
-        )
+        image = ProductImage(key=f"k{i}", width=800, height=800, widths="320,800")
+        product.images.append(image)
     session.commit()
 
 
