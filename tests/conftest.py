@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, g
 from flask_migrate import upgrade
 
 from storefront import create_app
@@ -103,6 +103,15 @@ def app_config(database_url, tmp_path) -> dict:
 def app(app_config) -> Iterator[Flask]:
     """A fresh application bound to the test's database."""
     application = create_app(app_config)
+
+    @application.before_request
+    def fresh_request_globals() -> None:
+        # The `session` fixture keeps one app context open, which Flask reuses for every
+        # test request; in production each request has its own. Start each with a clean `g`
+        # so cached language and signed-in user do not leak from one request to the next.
+        for name in list(vars(g._get_current_object())):
+            delattr(g, name)
+
     yield application
     with application.app_context():
         db.session.remove()

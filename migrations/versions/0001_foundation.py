@@ -119,6 +119,9 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_products_status'), ['status'], unique=False)
         batch_op.create_index('ix_products_status_created', ['status', 'created_at'], unique=False)
         batch_op.create_index('ix_products_status_price', ['status', 'price_minor'], unique=False)
+        batch_op.create_index('ix_products_artisan_status_created', ['artisan_id', 'status', 'created_at'], unique=False)
+        batch_op.create_index('ix_products_status_craft', ['status', 'craft_id'], unique=False)
+        batch_op.create_index('ix_products_status_featured_created', ['status', 'featured', 'created_at'], unique=False)
 
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -276,7 +279,12 @@ def upgrade():
         batch_op.create_index('ix_ledger_entries_artisan_created', ['artisan_id', 'created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_ledger_entries_order_line_id'), ['order_line_id'], unique=False)
 
+    op.create_table('catalog_changes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_catalog_changes'))
+    )
     _create_search_index()
+    create_catalog_change_triggers()
 
 
 def _create_search_index():
@@ -294,7 +302,44 @@ def _create_search_index():
         )
 
 
+# Tables whose rows public pages show; any change to them versions the page cache.
+WATCHED_TABLES = ("products", "product_images", "artisans", "shops", "crafts")
+
+
+def create_catalog_change_triggers():
+    """Record every write to the watched tables in catalog_changes (see storefront.pagecache).
+
+    On SQLite, a migration that rebuilds one of these tables (batch "recreate") drops its
+    triggers: such a migration must call this function again (it is idempotent).
+    """
+    if op.get_bind().dialect.name == "sqlite":
+        for table in WATCHED_TABLES:
+            for event in ("INSERT", "UPDATE", "DELETE"):
+                op.execute(
+                    f"CREATE TRIGGER IF NOT EXISTS tr_{table}_{event.lower()}_changes "
+                    f"AFTER {event} ON {table} "
+                    "BEGIN INSERT INTO catalog_changes (id) VALUES (NULL); END"
+                )
+        return
+    op.execute(
+        "CREATE OR REPLACE FUNCTION record_catalog_change() RETURNS trigger AS $$ "
+        "BEGIN INSERT INTO catalog_changes DEFAULT VALUES; RETURN NULL; END $$ "
+        "LANGUAGE plpgsql"
+    )
+    for table in WATCHED_TABLES:
+        op.execute(f"DROP TRIGGER IF EXISTS tr_{table}_changes ON {table}")
+        op.execute(
+            f"CREATE TRIGGER tr_{table}_changes AFTER INSERT OR UPDATE OR DELETE ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION record_catalog_change()"
+        )
+
+
 def downgrade():
+    if op.get_bind().dialect.name != "sqlite":
+        for table in WATCHED_TABLES:
+            op.execute(f"DROP TRIGGER IF EXISTS tr_{table}_changes ON {table}")
+        op.execute("DROP FUNCTION IF EXISTS record_catalog_change()")
+    op.drop_table('catalog_changes')
     if op.get_bind().dialect.name == "sqlite":
         op.execute("DROP TABLE products_fts")
     else:
@@ -338,6 +383,9 @@ def downgrade():
     op.drop_table('users')
     with op.batch_alter_table('products', schema=None) as batch_op:
         batch_op.drop_index('ix_products_status_price')
+        batch_op.drop_index('ix_products_artisan_status_created')
+        batch_op.drop_index('ix_products_status_craft')
+        batch_op.drop_index('ix_products_status_featured_created')
         batch_op.drop_index('ix_products_status_created')
         batch_op.drop_index(batch_op.f('ix_products_status'))
         batch_op.drop_index(batch_op.f('ix_products_craft_id'))

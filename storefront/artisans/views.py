@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from storefront.catalog import services as catalog
 from storefront.extensions import db
+from storefront.pagecache import cached_page
 
 from . import services
 from .zone import zone_layout
@@ -19,6 +20,7 @@ def _page_arg() -> int:
 
 
 @bp.get("/artisans/<slug>")
+@cached_page
 def artisan(slug: str):
     """A maker's story, craft, shop and pieces."""
     maker = services.artisan_by_slug(db.session, slug[:80])
@@ -34,6 +36,7 @@ def artisan(slug: str):
 
 
 @bp.get("/shops/<int:number>")
+@cached_page
 def shop(number: int):
     """A shop of the activities zone: its craft, its artisans, their pieces and where it is."""
     found = services.shop_by_number(db.session, number) if 1 <= number <= 100 else None
@@ -50,6 +53,7 @@ def shop(number: int):
 
 
 @bp.get("/zone")
+@cached_page
 def zone():
     """The map of the 100 shops, coloured by craft, each a link to its page."""
     shops = services.zone_shops(db.session)

@@ -52,6 +52,9 @@ class Product(db.Model):
         CheckConstraint("price_minor >= 0", name="price_not_negative"),
         Index("ix_products_status_created", "status", "created_at"),
         Index("ix_products_status_price", "status", "price_minor"),
+        Index("ix_products_status_craft", "status", "craft_id"),
+        Index("ix_products_status_featured_created", "status", "featured", "created_at"),
+        Index("ix_products_artisan_status_created", "artisan_id", "status", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -126,3 +129,15 @@ class ProductImage(db.Model):
     def variant_widths(self) -> list[int]:
         """The stored widths, smallest first."""
         return [int(w) for w in self.widths.split(",") if w]
+
+
+class CatalogChange(db.Model):
+    """One row per change to what public pages show; the newest id versions the page cache.
+
+    Rows are added by database triggers on products, product_images, artisans, shops and
+    crafts (migration 0001), so every writer, including guarded stock updates, is covered.
+    """
+
+    __tablename__ = "catalog_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)

@@ -67,36 +67,48 @@ def _live() -> Select:
     return select(Product).where(Product.status == ProductStatus.ACTIVE)
 
 
-def browse(session: Session, flt: CatalogFilter, *, per_page: int) -> Page:
-    """Filter, sort and page the live catalog: one count and two loading queries."""
-    stmt = _live()
+def _conditions(session: Session, flt: CatalogFilter) -> list:
+    conditions = [Product.status == ProductStatus.ACTIVE]
     if flt.q:
         clause = search.matching(session, flt.q)
         if clause is not None:
-            stmt = stmt.where(clause)
+            conditions.append(clause)
     if flt.craft:
-        stmt = stmt.join(Craft, Product.craft_id == Craft.id).where(Craft.slug == flt.craft)
+        conditions.append(Product.craft_id.in_(select(Craft.id).where(Craft.slug == flt.craft)))
     if flt.shop is not None:
-        stmt = (
-            stmt.join(Artisan, Product.artisan_id == Artisan.id)
-            .join(Shop, Artisan.shop_id == Shop.id)
-            .where(Shop.number == flt.shop)
-        )
+        makers = select(Artisan.id).join(Shop).where(Shop.number == flt.shop)
+        conditions.append(Product.artisan_id.in_(makers))
     if flt.min_price is not None:
-        stmt = stmt.where(Product.price_minor >= flt.min_price)
+        conditions.append(Product.price_minor >= flt.min_price)
     if flt.max_price is not None:
-        stmt = stmt.where(Product.price_minor <= flt.max_price)
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    pages = max(1, math.ceil(total / per_page))
-    page = min(flt.page, pages)
-    order = {
-        Sort.NEWEST: (Product.created_at.desc(), Product.id.desc()),
-        Sort.PRICE_ASC: (Product.price_minor.asc(), Product.id.asc()),
-        Sort.PRICE_DESC: (Product.price_minor.desc(), Product.id.desc()),
-    }[flt.sort]
-    stmt = _with_cards(stmt.order_by(*order).limit(per_page).offset((page - 1) * per_page))
-    items = list(session.scalars(stmt).unique())
-    return Page(items=items, total=total, page=page, per_page=per_page)
+        conditions.append(Product.price_minor <= flt.max_price)
+    return conditions
+
+
+ORDERS = {
+    Sort.NEWEST: (Product.created_at.desc(), Product.id.desc()),
+    Sort.PRICE_ASC: (Product.price_minor.asc(), Product.id.asc()),
+    Sort.PRICE_DESC: (Product.price_minor.desc(), Product.id.desc()),
+}
+
+
+def _page(session: Session, conditions: list, order, page: int, per_page: int) -> Page:
+    """Count, clamp the page number to the last page, and load that page's cards."""
+    total = session.scalar(select(func.count(Product.id)).where(*conditions)) or 0
+    page = min(max(1, page), max(1, math.ceil(total / per_page)))
+    stmt = _with_cards(
+        select(Product)
+        .where(*conditions)
+        .order_by(*order)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return Page(list(session.scalars(stmt).unique()), total, page, per_page)
+
+
+def browse(session: Session, flt: CatalogFilter, *, per_page: int) -> Page:
+    """Filter, sort and page the live catalog: one count and two loading queries."""
+    return _page(session, _conditions(session, flt), ORDERS[flt.sort], flt.page, per_page)
 
 
 def product_by_slug(session: Session, slug: str) -> Product | None:
@@ -122,13 +134,19 @@ def more_by_artisan(session: Session, product: Product, *, limit: int = 4) -> li
 
 
 def featured(session: Session, *, limit: int = 8) -> list[Product]:
-    """Pieces the centre features on the home page, then the newest."""
-    stmt = _with_cards(
-        _live()
-        .order_by(Product.featured.desc(), Product.created_at.desc(), Product.id.desc())
-        .limit(limit)
+    """Pieces the centre features on the home page, topped up with the newest."""
+    order = (Product.created_at.desc(), Product.id.desc())
+    chosen = list(
+        session.scalars(
+            _with_cards(_live().where(Product.featured.is_(True)).order_by(*order).limit(limit))
+        ).unique()
     )
-    return list(session.scalars(stmt).unique())
+    if len(chosen) < limit:
+        newest = _with_cards(
+            _live().where(Product.featured.is_(False)).order_by(*order).limit(limit - len(chosen))
+        )
+        chosen += list(session.scalars(newest).unique())
+    return chosen
 
 
 def crafts_with_counts(session: Session) -> list[tuple[Craft, int]]:
@@ -154,16 +172,8 @@ def all_crafts(session: Session) -> list[Craft]:
 
 def products_of(session: Session, *, artisan_ids: list[int], page: int, per_page: int) -> Page:
     """Live pieces by some artisans (one maker, or a shop's makers), newest first."""
-    base = _live().where(Product.artisan_id.in_(artisan_ids))
-    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    pages = max(1, math.ceil(total / per_page))
-    page = min(max(1, page), pages)
-    stmt = _with_cards(
-        base.order_by(Product.created_at.desc(), Product.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
-    return Page(list(session.scalars(stmt).unique()), total, page, per_page)
+    conditions = [Product.status == ProductStatus.ACTIVE, Product.artisan_id.in_(artisan_ids)]
+    return _page(session, conditions, ORDERS[Sort.NEWEST], page, per_page)
 
 
 def makers_to_meet(session: Session, *, limit: int = 6) -> list[Artisan]:

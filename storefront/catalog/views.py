@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, render_template, request, send_
 from flask_babel import gettext as _
 
 from storefront.extensions import db
+from storefront.pagecache import cached_page
 
 from . import services
 from .forms import parse_filter
@@ -16,6 +17,7 @@ MEDIA_MAX_AGE = 365 * 24 * 3600
 
 
 @bp.get("/")
+@cached_page
 def home():
     """Featured pieces, the crafts and some of the makers."""
     return render_template(
@@ -27,6 +29,7 @@ def home():
 
 
 @bp.get("/products")
+@cached_page
 def products():
     """Browse and search the live catalog with filters, sorting and pages."""
     flt = parse_filter(request.args)
@@ -42,6 +45,7 @@ def products():
 
 
 @bp.get("/products/<slug>")
+@cached_page
 def product(slug: str):
     """One piece: gallery, price, availability and its maker."""
     item = services.product_by_slug(db.session, slug[:120])

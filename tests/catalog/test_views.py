@@ -187,6 +187,7 @@ def test_catalog_query_count_does_not_grow_with_page_size(
     app, client, session, count_queries, path
 ):
     _seed_many(session, 30)
+    app.config["PAGE_CACHE"] = False
     counts = []
     for per_page in (4, 24):
         app.config["PER_PAGE"] = per_page
@@ -197,7 +198,8 @@ def test_catalog_query_count_does_not_grow_with_page_size(
     assert counts[0] <= 5
 
 
-def test_product_page_query_count_does_not_grow(client, session, count_queries):
+def test_product_page_query_count_does_not_grow(app, client, session, count_queries):
+    app.config["PAGE_CACHE"] = False
     _seed_many(session, 12)
     with count_queries() as few:
         client.get("/products/rug-0")

@@ -1,0 +1,110 @@
+"""Rendered-page cache for anonymous visitors of the public catalog.
+
+A page is stored per (URL, language, cart size, catalog version). The version is the newest
+row of catalog_changes, which database triggers add on every change to products, images,
+artisans, shops or crafts, so a cached page is never served after the data under it changed.
+Per-visitor bits are kept out: signed-in users and pending flash messages bypass the cache, and
+the CSRF token is put into the cached HTML at serve time.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from functools import wraps
+
+from flask import Flask, current_app, g, make_response, request, session
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import func, select
+
+from .catalog.models import CatalogChange
+from .extensions import db
+from .i18n import current_lang
+
+CSRF_MARKER = "\x00csrf-token\x00"
+KEPT_HEADERS = ("Content-Type",)
+
+
+class LRU:
+    """A small thread-safe least-recently-used map."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._data: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        """The value for key, or None."""
+        with self._lock:
+            value = self._data.get(key)
+            if value is not None:
+                self._data.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        """Store a value, dropping the least recently used one when full."""
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+
+def catalog_version() -> int:
+    """The id of the newest catalog change (0 for an untouched catalog)."""
+    return db.session.scalar(select(func.max(CatalogChange.id))) or 0
+
+
+def _cacheable() -> bool:
+    return (
+        current_app.config.get("PAGE_CACHE", True)
+        and request.method == "GET"
+        and not current_user.is_authenticated
+        and "_flashes" not in session
+    )
+
+
+def _cart_size() -> int:
+    counter = current_app.jinja_env.globals.get("cart_count")
+    return int(counter()) if callable(counter) else 0
+
+
+def csrf_token() -> str:
+    """The CSRF token, or a marker while a page is rendered for the cache."""
+    return CSRF_MARKER if g.get("page_cache_fill") else generate_csrf()
+
+
+def cached_page(view: Callable) -> Callable:
+    """Serve a public page from the cache when nothing it shows has changed."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not _cacheable():
+            return view(*args, **kwargs)
+        store: LRU = current_app.extensions["page_cache"]
+        key = (request.full_path, current_lang(), _cart_size(), catalog_version())
+        entry = store.get(key)
+        if entry is None:
+            g.page_cache_fill = True
+            try:
+                response = make_response(view(*args, **kwargs))
+            finally:
+                g.page_cache_fill = False
+            if response.status_code != 200 or response.mimetype != "text/html":
+                return response
+            entry = (response.get_data(as_text=True), response.headers.get("Content-Type"))
+            store.put(key, entry)
+        body, content_type = entry
+        if CSRF_MARKER in body:
+            body = body.replace(CSRF_MARKER, generate_csrf())
+        return current_app.response_class(body, status=200, content_type=content_type)
+
+    return wrapped
+
+
+def init_page_cache(app: Flask) -> None:
+    """Create the per-process store and route csrf_token() through the marker."""
+    app.extensions["page_cache"] = LRU(app.config.get("PAGE_CACHE_ENTRIES", 512))
+    app.jinja_env.globals["csrf_token"] = csrf_token

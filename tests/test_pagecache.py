@@ -1,0 +1,72 @@
+"""The page cache never serves a page after the data under it changed."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from storefront.pagecache import catalog_version
+from tests.factories import make_product, make_user
+
+
+def test_stock_change_by_guarded_update_invalidates_cached_page(client, session):
+    make_product(session, slug="last-bowl", title_en="Last bowl", stock=2)
+    session.commit()
+    assert "Only 2 left" in client.get("/products/last-bowl?lang=en").get_data(as_text=True)
+    assert "Only 2 left" in client.get("/products/last-bowl?lang=en").get_data(as_text=True)
+    session.execute(
+        text("UPDATE products SET stock = stock - 2 WHERE slug = 'last-bowl' AND stock >= 2")
+    )
+    session.commit()
+    assert "Sold out" in client.get("/products/last-bowl?lang=en").get_data(as_text=True)
+
+
+def test_second_view_is_served_from_cache(client, session, count_queries):
+    make_product(session, slug="jar", title_en="Water jar")
+    session.commit()
+    first = client.get("/products/jar?lang=en").get_data(as_text=True)
+    with count_queries() as statements:
+        second = client.get("/products/jar?lang=en").get_data(as_text=True)
+    assert second == first
+    assert len(statements) == 1  # only the catalog version
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "UPDATE products SET title_en = 'Renamed' WHERE slug = 'jar'",
+        "UPDATE artisans SET name = 'Renamed'",
+        "UPDATE shops SET name = 'Renamed'",
+        "UPDATE crafts SET name_en = 'Renamed'",
+        "DELETE FROM product_images",
+    ],
+)
+def test_every_watched_table_moves_the_catalog_version(session, change):
+    product = make_product(session, slug="jar")
+    from storefront.catalog.models import ProductImage
+
+    product.images.append(ProductImage(key="k", width=10, height=10, widths="10"))
+    session.commit()
+    before = catalog_version()
+    session.execute(text(change))
+    session.commit()
+    assert catalog_version() > before
+
+
+def test_signed_in_users_bypass_the_cache(client, session, login, count_queries):
+    make_product(session, slug="jar", title_en="Water jar")
+    staff = make_user(session, role="staff")
+    session.commit()
+    client.get("/products/jar?lang=en")
+    login(staff)
+    with count_queries() as statements:
+        client.get("/products/jar?lang=en")
+    assert len(statements) > 3  # rendered afresh, not served from the cache
+
+
+def test_language_is_part_of_the_key(client, session):
+    make_product(session, slug="jar", title_en="Water jar", title_fr="Jarre à eau")
+    session.commit()
+    assert "Water jar" in client.get("/products/jar?lang=en").get_data(as_text=True)
+    assert "Jarre à eau" in client.get("/products/jar?lang=fr").get_data(as_text=True)
+    assert 'lang="fr"' in client.get("/products/jar").get_data(as_text=True)
