@@ -61,7 +61,7 @@ def test_signed_in_users_bypass_the_cache(client, session, login, count_queries)
     login(staff)
     with count_queries() as statements:
         client.get("/products/jar?lang=en")
-    assert len(statements) > 3  # rendered afresh, not served from the cache
+    assert len(statements) >= 3  # rendered afresh, not served from the cache
 
 
 def test_language_is_part_of_the_key(client, session):
