@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask
 
+from .cli import register_commands
 from .config import ROOT, Config
 
 # Every domain package with a blueprint, in the order their routes are registered.
@@ -51,10 +52,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"][10:]).parent.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
     _init_extensions(app)
     _register_blueprints(app)
     _init_templates(app)
+    register_commands(app)
     return app
 
 

@@ -1,4 +1,4 @@
-"""The `storefront` command: Flask's CLI plus the shop's own commands."""
+"""The `storefront` command: Flask's CLI (run, db, shell) plus the shop's own commands."""
 
 from __future__ import annotations
 
@@ -6,32 +6,31 @@ import importlib
 import importlib.util
 
 import click
+from flask import Flask
 from flask.cli import FlaskGroup
-
-from storefront import create_app
 
 # Each package may define `commands.py` with a COMMANDS list of click commands.
 COMMAND_PACKAGES = ("catalog", "accounts", "checkout", "orders", "ledger", "showroom", "admin")
 
 
-def _create_app(*_args, **_kwargs):
+def register_commands(app: Flask) -> None:
+    """Attach every package's commands to app.cli (so `storefront` and `flask` both see them)."""
+    from storefront.i18n_tools import i18n
+
+    app.cli.add_command(i18n)
+    for package in COMMAND_PACKAGES:
+        name = f"storefront.{package}.commands"
+        if importlib.util.find_spec(name) is not None:
+            for command in importlib.import_module(name).COMMANDS:
+                app.cli.add_command(command)
+
+
+def _create_app(*_args, **_kwargs) -> Flask:
+    from storefront import create_app
+
     return create_app()
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app)
 def main() -> None:
     """Manage the storefront: run, db upgrade, demo-data, create-user, ..."""
-
-
-def _register_commands() -> None:
-    from storefront.i18n_tools import i18n
-
-    main.add_command(i18n)
-    for package in COMMAND_PACKAGES:
-        name = f"storefront.{package}.commands"
-        if importlib.util.find_spec(name) is not None:
-            for command in importlib.import_module(name).COMMANDS:
-                main.add_command(command)
-
-
-_register_commands()

@@ -46,8 +46,11 @@ class Money:
 @lru_cache(maxsize=8192)
 def format_money(minor: int, locale: str = "fr", currency: str = CURRENCY) -> str:
     """Format an amount in minor units for a locale; Arabic uses Moroccan conventions."""
-    babel_locale = "ar_MA" if locale == "ar" else ("fr_MA" if locale == "fr" else "en")
     amount = Decimal(minor) / MINOR_PER_UNIT
+    if locale == "en":
+        # Babel's English pattern glues the code to the digits ("MAD1,250.00").
+        return format_currency(amount, currency.upper(), "#,##0.00\xa0¤", locale="en")
+    babel_locale = "ar_MA" if locale == "ar" else "fr_MA"
     return format_currency(amount, currency.upper(), locale=babel_locale)
 
 

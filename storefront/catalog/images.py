@@ -107,6 +107,9 @@ def store_pixels(image: Image.Image, media_root: str | Path) -> StoredImage:
     folder.mkdir(parents=True, exist_ok=True)
     widths = variant_widths(image.width)
     for width in widths:
+        targets = [folder / f"{key}-{width}.{ext}" for ext in ("webp", "jpg")]
+        if all(path.exists() for path in targets):
+            continue
         if image.width == width:
             resized = image
         else:

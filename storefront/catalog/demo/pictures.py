@@ -8,6 +8,8 @@ import random
 from PIL import Image, ImageDraw
 
 SIZE = 1000
+# Drawn on a 1000 px canvas, delivered at 800 px (variants 320 and 800).
+OUTPUT = 800
 
 PALETTES = (
     ((244, 236, 222), (176, 84, 46), (62, 45, 36)),
@@ -111,4 +113,4 @@ def draw(craft_slug: str, variant: int) -> Image.Image:
     background, fg, accent = PALETTES[variant % len(PALETTES)]
     image = Image.new("RGB", (SIZE, SIZE), background)
     MOTIFS[craft_slug](ImageDraw.Draw(image), rnd, fg, accent)
-    return image
+    return image.resize((OUTPUT, OUTPUT), Image.Resampling.LANCZOS)

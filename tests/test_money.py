@@ -1,0 +1,42 @@
+"""Money: integer minor units, parsing and rounding."""
+
+import pytest
+
+from storefront.money import Money, bps_of, parse_amount
+
+
+@pytest.mark.parametrize(
+    ("text", "minor"),
+    [
+        ("12", 1200),
+        ("12.5", 1250),
+        ("12,50", 1250),
+        (" 1 250,00 ", 125000),
+        ("0.05", 5),
+        (".5", 50),
+    ],
+)
+def test_parse_amount(text, minor):
+    assert parse_amount(text) == minor
+
+
+@pytest.mark.parametrize("text", ["", "abc", "-5", "1.234", "1.2.3", "1e5", "12,5,0", "9999999999"])
+def test_parse_amount_refuses(text):
+    with pytest.raises(ValueError):
+        parse_amount(text)
+
+
+@pytest.mark.parametrize(
+    ("minor", "bps", "expected"),
+    [(10000, 1000, 1000), (12345, 1000, 1235), (12344, 1000, 1234), (1, 5000, 1), (0, 1000, 0)],
+)
+def test_bps_rounds_half_up_to_the_centime(minor, bps, expected):
+    assert bps_of(minor, bps) == expected
+
+
+def test_money_refuses_floats_and_mixed_currencies():
+    with pytest.raises(TypeError):
+        Money(12.5)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        Money(100) + Money(100, "eur")
+    assert (Money(250) * 3 - Money(50)).minor == 700
