@@ -172,6 +172,8 @@ def all_crafts(session: Session) -> list[Craft]:
 
 def products_of(session: Session, *, artisan_ids: list[int], page: int, per_page: int) -> Page:
     """Live pieces by some artisans (one maker, or a shop's makers), newest first."""
+    if not artisan_ids:
+        return Page([], 0, 1, per_page)
     conditions = [Product.status == ProductStatus.ACTIVE, Product.artisan_id.in_(artisan_ids)]
     return _page(session, conditions, ORDERS[Sort.NEWEST], page, per_page)
 
