@@ -138,6 +138,23 @@ def session(app):
         db.session.rollback()
 
 
+@pytest.fixture(scope="session")
+def demo_media(tmp_path_factory) -> Path:
+    """One picture folder for the run: demo pictures are drawn once, then found on disk."""
+    return tmp_path_factory.mktemp("demo-media")
+
+
+@pytest.fixture
+def demo(app, session, demo_media):
+    """Load a small demo centre (100 shops, 62 artisans, 80 pieces) and commit it."""
+    from storefront.catalog.demo import load_demo
+
+    app.config["MEDIA_ROOT"] = str(demo_media)
+    counts = load_demo(session, products=80, media_root=demo_media)
+    session.commit()
+    return counts
+
+
 @pytest.fixture
 def login(client):
     """Sign a user in on the test client: `login(user)`; Flask-Login reads the session."""

@@ -47,6 +47,10 @@ class Shop(db.Model):
     craft: Mapped[Craft] = relationship(lazy="joined", innerjoin=True)
     artisans: Mapped[list[Artisan]] = relationship(back_populates="shop", order_by="Artisan.name")
 
+    def display_name(self, lang: str) -> str:
+        """The name in Arabic script for Arabic pages when known, otherwise the Latin one."""
+        return self.name_ar if (lang == "ar" and self.name_ar) else self.name
+
     def __repr__(self) -> str:
         return f"<Shop {self.number}>"
 

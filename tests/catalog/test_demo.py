@@ -10,10 +10,9 @@ from storefront.catalog.demo import load_demo
 from storefront.catalog.models import Product, ProductImage
 
 
-@pytest.fixture(scope="module")
-def media(tmp_path_factory):
-    """One picture folder for the module: pictures are drawn once, then found on disk."""
-    return tmp_path_factory.mktemp("demo-media")
+@pytest.fixture
+def media(demo_media):
+    return demo_media
 
 
 @pytest.fixture
