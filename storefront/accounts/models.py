@@ -54,7 +54,7 @@ class User(UserMixin, db.Model):
 
 
 class Invitation(db.Model):
-    """A signed, single-use, expiring link that lets a new artisan or staff member set a password."""
+    """A signed, single-use, expiring link for a new artisan or staff member to set a password."""
 
     __tablename__ = "invitations"
 
