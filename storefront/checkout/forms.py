@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, RadioField, SelectField, StringField, TelField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
 from storefront.orders.models import Delivery
@@ -38,8 +39,8 @@ class CheckoutForm(FlaskForm):
     delivery = RadioField(
         _l("Delivery"),
         choices=[
-            (Delivery.PICKUP.value, _l("Pickup at the showroom in Guelmim (free)")),
-            (Delivery.SHIP.value, _l("Shipping to my address")),
+            SelectChoice(Delivery.PICKUP.value, _l("Pickup at the showroom in Guelmim (free)")),
+            SelectChoice(Delivery.SHIP.value, _l("Shipping to my address")),
         ],
         default=Delivery.PICKUP.value,
         validators=[DataRequired(REQUIRED)],
@@ -52,11 +53,14 @@ class CheckoutForm(FlaskForm):
 
     def __init__(self, *args, lang: str = "fr", **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.country.choices = [("", "—"), *countries(lang)]
+        self.country.choices = [
+            SelectChoice("", "—"),
+            *(SelectChoice(code, name) for code, name in countries(lang)),
+        ]
 
     def validate_country(self, field) -> None:
         """A country from the list, required when shipping."""
-        known = {code for code, _name in self.country.choices if code}
+        known = {choice.value for choice in self.country.choices if choice.value}
         if self.delivery.data == Delivery.SHIP and not field.data:
             raise ValidationError(REQUIRED)
         if field.data and field.data not in known:

@@ -158,10 +158,10 @@ def prepare_payment(
     """
     if order.status != OrderStatus.PENDING_PAYMENT:
         raise Conflict(_("This order is no longer waiting for payment."))
+    if order.hold_expires_at is not None and order.hold_expires_at <= utcnow():
+        raise Conflict(_("The reservation for this order has ended. Please order again."))
     attempt = current_attempt(session, order)
     if attempt is not None and attempt.status in (AttemptStatus.OPEN, AttemptStatus.CREATING):
-        if attempt.expires_at <= utcnow():
-            raise Conflict(_("The reservation for this order has ended. Please order again."))
         return attempt
     number = 1 + (
         session.scalar(

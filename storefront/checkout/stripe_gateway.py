@@ -90,7 +90,12 @@ def _error(exc: stripe.StripeError) -> GatewayError:
     return GatewayError(str(exc.user_message or exc), retryable=retryable, code=code)
 
 
+def _plain(obj: Any) -> dict:
+    return obj.to_dict() if isinstance(obj, stripe.StripeObject) else obj
+
+
 def _state(obj: Any) -> SessionState:
+    obj = _plain(obj)
     intent = obj.get("payment_intent")
     if isinstance(intent, dict):
         intent = intent.get("id")
@@ -224,6 +229,7 @@ def refund_payment(
         )
     except stripe.StripeError as exc:
         raise _error(exc) from exc
+    obj = _plain(obj)
     return RefundState(id=obj["id"], status=obj["status"], amount_minor=obj["amount"])
 
 
