@@ -57,7 +57,7 @@ def test_sent_to_the_log_in_the_recipients_language(app, caplog):
         assert counts == {"sent": 2, "failed": 0}
     text = caplog.text
     assert f"Votre commande {number}" in text and "Jarre" in text
-    assert "fatima@example.com" in text and "جرة" in text
+    assert "email to fatima@example.com: مبيع" in text and "سجل البيع في حسابك" in text
     with app.app_context():
         assert {m.status for m in db.session.scalars(select(OutboxMessage))} == {"sent", "skipped"}
 
