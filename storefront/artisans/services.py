@@ -29,6 +29,6 @@ def shop_by_number(session: Session, number: int) -> Shop | None:
 
 
 def zone_shops(session: Session) -> list[Shop]:
-    """All shops of the activities zone with their craft and artisans, by number."""
-    stmt = select(Shop).options(selectinload(Shop.artisans)).order_by(Shop.number)
+    """All shops of the activities zone with their craft (joined), by number."""
+    stmt = select(Shop).order_by(Shop.number)
     return list(session.scalars(stmt).unique())

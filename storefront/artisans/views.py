@@ -49,7 +49,10 @@ def shop(number: int):
         page=_page_arg(),
         per_page=current_app.config["PER_PAGE"],
     )
-    return render_template("artisans/shop.html", shop=found, makers=makers, page=page)
+    layout = zone_layout(services.zone_shops(db.session))
+    return render_template(
+        "artisans/shop.html", shop=found, makers=makers, page=page, layout=layout
+    )
 
 
 @bp.get("/zone")
