@@ -70,7 +70,11 @@ def test_tourist_buys_two_pieces_with_the_test_gateway(live_server, new_page, sh
 
 
 def test_same_cart_through_stripe_reaches_the_session_page(
-    stripe_config, live_server, new_page, shot, fake_stripe
+    stripe_config,  # noqa: F811  (the imported fixture)
+    live_server,
+    new_page,
+    shot,
+    fake_stripe,  # noqa: F811
 ):
     slugs = _two_pieces(live_server.app)
     page = new_page("desktop", locale="fr-FR")

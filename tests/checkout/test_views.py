@@ -189,11 +189,8 @@ def test_test_gateway_decline_returns_stock_and_cart(app, client, pieces, fill_c
     assert _count(app, LedgerEntry) == 0
 
 
-def test_test_gateway_page_is_off_with_stripe(app_config, fake_stripe):
-    from storefront import create_app
-
-    app_config.update(PAYMENTS="stripe", STRIPE_SECRET_KEY="sk_test_x")
-    assert create_app(app_config).test_client().get("/checkout/test-pay/x").status_code == 404
+def test_test_gateway_page_is_off_with_stripe(stripe_config, client):
+    assert client.get("/checkout/test-pay/x").status_code == 404
 
 
 @pytest.mark.usefixtures("stripe_config")
