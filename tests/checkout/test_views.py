@@ -228,3 +228,12 @@ def test_under_ten_dirhams_is_refused(app, client, fill_cart, checkout_form):
     fill_cart(cheap_id)
     response = client.post("/checkout?lang=en", data=checkout_form)
     assert response.status_code == 422 and "10.00 MAD" in response.get_data(as_text=True)
+
+
+def test_csp_lets_the_form_redirect_to_stripe_only_when_stripe_is_on(stripe_config, client):
+    policy = client.get("/cart").headers["Content-Security-Policy"]
+    assert "form-action 'self' " in policy and "https://checkout.stripe.com" in policy
+
+
+def test_csp_has_no_stripe_with_the_test_gateway(client):
+    assert "stripe" not in client.get("/cart").headers["Content-Security-Policy"]
