@@ -1,0 +1,246 @@
+"""Status moves of an order (paid, cancelled, refunded), returning stock, flags and lookups.
+
+Every move is a guarded UPDATE ... WHERE status IN (...) whose row count decides who made it,
+so concurrent callers (webhook, success page, cron, staff) change an order once.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from storefront.audit import record_audit
+from storefront.catalog.models import Product
+from storefront.errors import DomainError
+from storefront.ledger import services as ledger
+from storefront.timeutil import utcnow
+
+from ..models import Order, OrderEvent, OrderLine, OrderStatus
+
+
+def release_stock(session: Session, order: Order, *, user_id: int | None = None) -> bool:
+    """Put an order's taken stock back, once.
+
+    A guarded `UPDATE orders SET stock_taken = false WHERE id = :id AND stock_taken` decides who
+    returns it, so two concurrent releases (webhook and cron) return it only once. Returns False
+    when there was nothing to return.
+    """
+    result = session.execute(
+        update(Order)
+        .where(Order.id == order.id, Order.stock_taken.is_(True))
+        .values(stock_taken=False)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    returned: dict[int, int] = {}
+    for line in order.lines:
+        if line.product_id is None:
+            continue
+        product = session.get(Product, line.product_id)
+        if product is None or product.made_to_order:
+            continue
+        returned[line.product_id] = returned.get(line.product_id, 0) + line.quantity
+    for product_id in sorted(returned):
+        session.execute(
+            update(Product)
+            .where(Product.id == product_id)
+            .values(stock=Product.stock + returned[product_id])
+            .execution_options(synchronize_session=False)
+        )
+    session.add(OrderEvent(order=order, kind="stock_released", user_id=user_id))
+    record_audit(
+        session, "order.stock_released", "order", order.id, user_id=user_id, returned=returned
+    )
+    session.flush()
+    session.refresh(order)
+    for product_id in returned:
+        product = session.get(Product, product_id)
+        if product is not None:
+            session.refresh(product)
+    return True
+
+
+def _move_status(session: Session, order: Order, src: tuple[str, ...], dst: str, **values) -> bool:
+    """Guarded status move: one UPDATE ... WHERE status IN src; True if this call made it."""
+    result = session.execute(
+        update(Order)
+        .where(Order.id == order.id, Order.status.in_(src))
+        .values(status=dst, updated_at=utcnow(), **values)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(order)
+    return result.rowcount == 1
+
+
+def mark_paid(
+    session: Session,
+    order: Order,
+    *,
+    payment_method: str,
+    payment_reference: str | None,
+    user_id: int | None = None,
+) -> bool:
+    """Move pending_payment → paid with a guarded UPDATE and post the sale to the ledger.
+
+    Idempotent: returns False (and changes nothing) when the order was not pending any more,
+    so a webhook and the success page racing each other post the ledger exactly once.
+    """
+    moved = _move_status(
+        session,
+        order,
+        (OrderStatus.PENDING_PAYMENT,),
+        OrderStatus.PAID,
+        paid_at=utcnow(),
+        payment_method=payment_method,
+        payment_reference=payment_reference,
+    )
+    if not moved:
+        return False
+    session.add(OrderEvent(order=order, kind="paid", message=payment_method, user_id=user_id))
+    record_audit(
+        session,
+        "order.paid",
+        "order",
+        order.id,
+        user_id=user_id,
+        method=payment_method,
+        reference=payment_reference,
+        total_minor=order.total_minor,
+    )
+    ledger.post_sale(session, order)
+    return True
+
+
+def mark_paid_after_release(
+    session: Session, order: Order, *, payment_method: str, payment_reference: str | None
+) -> bool:
+    """Record money that arrived for an order whose hold was already released; never oversells.
+
+    Guarded move cancelled|payment_failed → paid; the stock is taken again with the guarded
+    update where it is still there, and otherwise the order is flagged for staff (attention_reason)
+    with the pieces that are missing. The ledger is posted, as for any paid order; a refund by
+    staff reverses it. Returns False if another caller recorded it first.
+    """
+    moved = _move_status(
+        session,
+        order,
+        (OrderStatus.CANCELLED, OrderStatus.PAYMENT_FAILED),
+        OrderStatus.PAID,
+        paid_at=utcnow(),
+        payment_method=payment_method,
+        payment_reference=payment_reference,
+    )
+    if not moved:
+        return False
+    missing = []
+    for line in order.lines:
+        product = session.get(Product, line.product_id) if line.product_id else None
+        if product is None or product.made_to_order:
+            continue
+        taken = session.execute(
+            update(Product)
+            .where(Product.id == product.id, Product.stock >= line.quantity)
+            .values(stock=Product.stock - line.quantity)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if taken == 1:
+            order.stock_taken = True
+        else:
+            missing.append(f"{line.title} ({line.sku}) × {line.quantity}")
+    reason = "Paid after its hold was released."
+    if missing:
+        reason += " Out of stock, refund or make again: " + "; ".join(missing)
+    flag_order(session, order, reason)
+    session.add(OrderEvent(order=order, kind="paid_late", message=payment_method))
+    ledger.post_sale(session, order)
+    return True
+
+
+def cancel_order(
+    session: Session, order: Order, *, status: str = OrderStatus.CANCELLED, reason: str = ""
+) -> bool:
+    """Guarded pending_payment → cancelled (or payment_failed), returning the held stock once."""
+    if not _move_status(session, order, (OrderStatus.PENDING_PAYMENT,), status):
+        return False
+    session.add(OrderEvent(order=order, kind=str(status), message=reason))
+    release_stock(session, order)
+    return True
+
+
+def flag_order(session: Session, order: Order, reason: str) -> None:
+    """Ask staff to look at an order, keeping earlier reasons."""
+    order.attention_reason = (
+        f"{order.attention_reason}\n{reason}" if order.attention_reason else reason
+    )
+    session.add(OrderEvent(order=order, kind="flagged", message=reason))
+    session.flush()
+
+
+def order_by_token(session: Session, token: str) -> Order | None:
+    """The order behind a public status URL, or None."""
+    return session.scalar(select(Order).where(Order.token == token[:64]))
+
+
+def order_by_number(session: Session, number: str) -> Order | None:
+    """The order with a public number, or None."""
+    return session.scalar(select(Order).where(Order.number == number[:20]))
+
+
+def refund_order_lines(
+    session: Session,
+    order: Order,
+    items: list[tuple[OrderLine, int]],
+    *,
+    restock: bool,
+    refund_id: int | None = None,
+    user_id: int | None = None,
+    reason: str = "",
+) -> list:
+    """Refund units of an order's lines: reversing ledger entries, optional restock, new status.
+
+    Each line goes through ledger.post_refund (guarded, so a unit is never refunded twice; raises
+    Conflict). Restocking adds the units back to the product (made-to-order pieces excepted).
+    The order becomes refunded when every unit is, partially_refunded otherwise.
+    """
+    entries = []
+    for line, quantity in sorted(items, key=lambda item: item[0].product_id or 0):
+        if line.order_id != order.id:
+            raise DomainError(_("This line is not part of the order."))
+        entries += ledger.post_refund(session, line, quantity, refund_id=refund_id, user_id=user_id)
+        product = session.get(Product, line.product_id) if line.product_id else None
+        if restock and product is not None and not product.made_to_order:
+            session.execute(
+                update(Product)
+                .where(Product.id == product.id)
+                .values(stock=Product.stock + quantity)
+                .execution_options(synchronize_session=False)
+            )
+            session.refresh(product)
+    session.refresh(order)
+    done = all(line.refunded_quantity == line.quantity for line in order.lines)
+    _move_status(
+        session,
+        order,
+        (OrderStatus.PAID, OrderStatus.FULFILLED, OrderStatus.PARTIALLY_REFUNDED),
+        OrderStatus.REFUNDED if done else OrderStatus.PARTIALLY_REFUNDED,
+    )
+    detail = ", ".join(f"{line.sku} × {q}" for line, q in items)
+    session.add(
+        OrderEvent(
+            order=order, kind="refunded", message=f"{detail} {reason}".strip(), user_id=user_id
+        )
+    )
+    record_audit(
+        session,
+        "order.refunded",
+        "order",
+        order.id,
+        user_id=user_id,
+        lines={line.id: q for line, q in items},
+        restock=restock,
+        reason=reason,
+    )
+    session.flush()
+    return entries
