@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from storefront.accounts.access import artisan_required, own_or_404
 from storefront.catalog import listings
@@ -45,7 +46,7 @@ def _own_image(image_id: int) -> ProductImage:
 def _listing_form(product: Product | None = None) -> ListingForm:
     form = ListingForm(obj=product)
     form.craft_id.choices = [
-        (c.id, c.name_ar if current_user.locale == "ar" else c.name_fr)
+        SelectChoice(c.id, c.name_ar if current_user.locale == "ar" else c.name_fr)
         for c in all_crafts(db.session)
         if c.kind == "productive"
     ]
