@@ -15,6 +15,8 @@ LANGUAGE_NAMES = {"ar": "العربية", "fr": "Français", "en": "English"}
 
 def select_locale() -> str:
     """Pick the language: a valid ?lang=, then the cookie, then Accept-Language, then French."""
+    if not has_request_context():  # CLI commands and worker threads translate in the default
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     asked = request.args.get("lang", "")
     if asked in LANGUAGES:
         g.set_lang_cookie = asked

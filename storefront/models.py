@@ -13,6 +13,7 @@ PACKAGES = (
     "ledger",
     "cart",
     "checkout",
+    "mail",
     "showroom",
     "dashboard",
     "admin",

@@ -62,6 +62,10 @@ class Order(db.Model):
     status: Mapped[str] = mapped_column(String(24), index=True)
     # Set when a person must look at the order (e.g. paid after its hold was released).
     attention_reason: Mapped[str | None] = mapped_column(Text)
+    # The checkout form's one-time key: a second submit of the same form finds this order.
+    checkout_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # True while this order's quantities are out of the products' stock counts.
+    stock_taken: Mapped[bool] = mapped_column(default=False)
     locale: Mapped[str] = mapped_column(String(2), default="fr")
     customer_email: Mapped[str | None] = mapped_column(String(254))
     customer_name: Mapped[str | None] = mapped_column(String(120))
@@ -118,10 +122,17 @@ class OrderLine(db.Model):
     unit_price_minor: Mapped[int]
     quantity: Mapped[int]
     line_total_minor: Mapped[int]
+    # This line's share of the order's discount; the artisan is credited the rest.
+    discount_minor: Mapped[int] = mapped_column(default=0)
     commission_bps: Mapped[int]
     refunded_quantity: Mapped[int] = mapped_column(default=0)
 
     order: Mapped[Order] = relationship(back_populates="lines")
+
+    @property
+    def net_minor(self) -> int:
+        """What the line brought in after its share of the discount."""
+        return self.line_total_minor - self.discount_minor
 
 
 class OrderEvent(db.Model):

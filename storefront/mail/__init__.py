@@ -1,0 +1,1 @@
+"""Outgoing email: an outbox table filled inside business transactions, and its sender."""
