@@ -3,3 +3,5 @@
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from . import shipping  # noqa: E402,F401  (registers /admin/shipping on this blueprint)

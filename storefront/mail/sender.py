@@ -1,0 +1,98 @@
+"""Rendering and sending the outbox: SMTP when MAIL_SERVER is set, otherwise the log."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from storefront.artisans.models import Artisan
+from storefront.extensions import db
+from storefront.money import format_money
+from storefront.orders.models import Order
+
+from . import services
+from .models import MessageKind, OutboxMessage
+
+log = logging.getLogger("storefront.mail")
+SMTP_TIMEOUT_SECONDS = 10
+
+
+def render_message(message: OutboxMessage) -> tuple[str, str]:
+    """Subject and plain-text body, in the recipient's language."""
+    order = db.session.get(Order, message.order_id)
+    link = f"{current_app.config['PUBLIC_URL'].rstrip('/')}/orders/{order.token}"
+
+    def fmt(minor: int) -> str:
+        return format_money(minor, message.locale, order.currency)
+
+    with force_locale(message.locale):
+        if message.kind == MessageKind.RECEIPT:
+            subject = _("Your order %(number)s", number=order.number)
+            body = render_template("orders/mail/receipt.txt", order=order, link=link, fmt=fmt)
+        else:
+            artisan = db.session.get(Artisan, message.artisan_id)
+            lines = [line for line in order.lines if line.artisan_id == message.artisan_id]
+            subject = _("Sold: order %(number)s", number=order.number)
+            body = render_template(
+                "orders/mail/artisan_notice.txt", order=order, lines=lines, artisan=artisan, fmt=fmt
+            )
+    return subject, body
+
+
+def send_email(to: str, subject: str, body: str) -> None:
+    """Send one message by SMTP with the MAIL_* settings, or write it to the log without them."""
+    config = current_app.config
+    if not config.get("MAIL_SERVER"):
+        log.info("email to %s: %s\n%s", to, subject, body)
+        return
+    mail = EmailMessage()
+    mail["From"], mail["To"], mail["Subject"] = config["MAIL_DEFAULT_SENDER"], to, subject
+    mail.set_content(body)
+    with smtplib.SMTP(
+        config["MAIL_SERVER"], config["MAIL_PORT"], timeout=SMTP_TIMEOUT_SECONDS
+    ) as smtp:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        smtp.send_message(mail)
+
+
+def deliver_outbox(limit: int = 20) -> dict[str, int]:
+    """Send the messages that are due, each in its own transaction; failures are retried later.
+
+    Never raises for a mail problem: a failed message is counted and rescheduled.
+    """
+    counts = {"sent": 0, "failed": 0}
+    for message_id in services.due_messages(db.session, limit=limit):
+        if not services.claim_message(db.session, message_id):
+            db.session.rollback()
+            continue
+        db.session.commit()
+        message = db.session.get(OutboxMessage, message_id)
+        try:
+            subject, body = render_message(message)
+            send_email(message.to_address, subject, body)
+        except Exception as exc:  # any mail failure is retried later; checkout goes on
+            log.warning("email %s not sent: %s", message_id, exc)
+            services.record_failure(db.session, message, f"{type(exc).__name__}: {exc}")
+            counts["failed"] += 1
+        else:
+            services.record_sent(db.session, message)
+            counts["sent"] += 1
+        db.session.commit()
+    return counts
+
+
+def deliver_quietly(limit: int = 10) -> None:
+    """Try to send due mail after a request's work is committed; never lets mail break a page."""
+    try:
+        deliver_outbox(limit)
+    except Exception:  # the outbox keeps the messages; the next run sends them
+        log.exception("outbox delivery failed")
+        db.session.rollback()

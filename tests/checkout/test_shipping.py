@@ -1,0 +1,65 @@
+"""Shipping zones and rates, and the staff page that sets them."""
+
+from __future__ import annotations
+
+import pytest
+
+from storefront.audit import AuditLog
+from storefront.checkout.shipping import quote_shipping, rates_for, set_rates, zone_for
+from storefront.errors import DomainError
+from storefront.extensions import db
+from tests.factories import make_user
+
+
+@pytest.mark.parametrize(
+    ("country", "zone"), [("MA", "morocco"), ("FR", "europe"), ("us", "world")]
+)
+def test_zones(country, zone):
+    assert zone_for(country) == zone
+
+
+def test_defaults_then_staff_rates(session):
+    assert quote_shipping(session, "MA", 900) == 4000
+    set_rates(session, "morocco", [(2000, 3000), (10000, 6000)], user_id=None)
+    assert rates_for(session, "morocco") == [(2000, 3000), (10000, 6000)]
+    assert quote_shipping(session, "MA", 2000) == 3000
+    with pytest.raises(DomainError):
+        quote_shipping(session, "MA", 10001)
+    with pytest.raises(DomainError):
+        set_rates(session, "morocco", [(1000, 1), (1000, 2)], user_id=None)
+
+
+@pytest.mark.parametrize(("role", "status"), [(None, 302), ("artisan", 403), ("staff", 200)])
+def test_shipping_page_access(app, client, login, role, status):
+    if role:
+        with app.app_context():
+            from tests.factories import make_artisan
+
+            extra = {"artisan_id": make_artisan(db.session).id} if role == "artisan" else {}
+            user = make_user(db.session, role=role, **extra)
+            db.session.commit()
+            login(user)
+    response = client.get("/admin/shipping")
+    assert response.status_code in ((status,) if status != 302 else (302, 401))
+
+
+def test_staff_set_rates(app, client, login):
+    with app.app_context():
+        user = make_user(db.session, role="staff")
+        db.session.commit()
+        login(user)
+    form = {
+        "morocco-0-grams": "1500",
+        "morocco-0-price": "35,50",
+        "europe-0-grams": "2000",
+        "europe-0-price": "300",
+        "world-0-grams": "2000",
+        "world-0-price": "400",
+    }
+    response = client.post("/admin/shipping", data=form)
+    assert response.status_code == 303
+    with app.app_context():
+        assert rates_for(db.session, "morocco") == [(1500, 3550)]
+        assert db.session.query(AuditLog).filter_by(action="shipping.rates_set").count() == 3
+    bad = client.post("/admin/shipping?lang=en", data=form | {"world-0-price": "abc"})
+    assert bad.status_code == 422 and "Row 1" in bad.get_data(as_text=True)

@@ -1,0 +1,1 @@
+"""A fake Stripe API server for the test suite (see server.py)."""
