@@ -1,17 +1,29 @@
-"""Journeys in a real headless Chromium against the app served on 127.0.0.1."""
+"""Journeys in a real headless Chromium against the app served on 127.0.0.1.
+
+Fixtures: `live_server` (the test's app and fresh database, served by werkzeug in a thread),
+`browser` (one Debian Chromium for the run), `new_page` (a page with a phone, tablet or desktop
+viewport and a locale) and `shot` (numbered screenshots under test-artifacts/screenshots/).
+Seed data before browsing with `with live_server.seed() as session: ...` or the `demo` fixture.
+"""
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 import shutil
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
+from sqlalchemy.orm import Session
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from storefront.extensions import db
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -28,6 +40,9 @@ LAUNCH_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# A loaded 2-core machine renders slowly; waits are conditions, so a long ceiling costs nothing.
+TIMEOUT_MS = 15_000
+REPORTS = pytest.StashKey[dict]()
 
 
 def pytest_collection_modifyitems(items) -> None:
@@ -37,62 +52,131 @@ def pytest_collection_modifyitems(items) -> None:
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the item, so teardown knows whether the test failed."""
+    report = yield
+    item.stash.setdefault(REPORTS, {})[report.when] = report
+    return report
+
+
+def artifact_dir(node) -> Path:
+    """The screenshot folder of one test: test-artifacts/screenshots/<test name>/."""
+    return ARTIFACTS / re.sub(r"[^\w.-]+", "_", node.name)
+
+
 @dataclass
 class LiveServer:
     """The app served by a werkzeug server in a background thread."""
 
     app: Flask
     url: str
+    server: BaseWSGIServer = field(repr=False)
+
+    @contextmanager
+    def seed(self) -> Iterator[Session]:
+        """A database session in its own app context; commits when the block ends cleanly."""
+        with self.app.app_context():
+            try:
+                yield db.session
+                db.session.commit()
+            except BaseException:
+                db.session.rollback()
+                raise
+            finally:
+                db.session.remove()
 
 
 @pytest.fixture
 def live_server(app) -> Iterator[LiveServer]:
     """Serve the test's app (and its fresh database) on a free port until the test ends."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    access_log = logging.getLogger("werkzeug")
+    level = access_log.level
+    # One line per image and stylesheet would bury a failing test's own output.
+    access_log.setLevel(logging.WARNING)
     thread.start()
     try:
-        yield LiveServer(app=app, url=f"http://127.0.0.1:{server.server_port}")
+        yield LiveServer(app=app, url=f"http://127.0.0.1:{server.server_port}", server=server)
     finally:
         server.shutdown()
         thread.join(timeout=10)
+        access_log.setLevel(level)
+        assert not thread.is_alive(), "the live server did not stop"
 
 
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the run (Debian's package; never a downloaded build)."""
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Chromium is not installed at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="browser tests need the playwright package"
+    )
+    sync_api.expect.set_options(timeout=TIMEOUT_MS)
+    with sync_api.sync_playwright() as playwright:
         instance = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
         )
-        yield instance
-        instance.close()
+        try:
+            yield instance
+        finally:
+            instance.close()
 
 
 @pytest.fixture
 def new_page(browser, request):
-    """Open a page: `new_page("phone", locale="ar-MA")`; contexts close with the test."""
-    contexts = []
+    """Open a page: `new_page("phone", locale="ar-MA")` or `new_page((800, 600))`.
 
-    def opener(device: str = "desktop", locale: str = "fr-FR"):
-        context = browser.new_context(viewport=VIEWPORTS[device], locale=locale)
-        context.set_default_timeout(10_000)
+    The test fails if a page breaks the Content Security Policy or throws a script error;
+    when the test itself fails, every open page is saved as failure-<n>.png.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    contexts = []
+    problems: list[str] = []
+    folder = artifact_dir(request.node)
+    for old in folder.glob("failure-*.png"):
+        old.unlink()
+
+    def watch(message) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            problems.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+    def opener(viewport: str | tuple[int, int] = "desktop", locale: str = "fr-FR"):
+        if isinstance(viewport, str):
+            size = VIEWPORTS[viewport]
+        else:
+            size = {"width": viewport[0], "height": viewport[1]}
+        context = browser.new_context(viewport=size, locale=locale)
+        context.set_default_timeout(TIMEOUT_MS)
+        context.on("console", watch)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("pageerror", lambda error: problems.append(f"{page.url}: {error}"))
+        return page
 
     yield opener
+    report = request.node.stash.get(REPORTS, {}).get("call")
+    if report is not None and report.failed:
+        pages = [page for context in contexts for page in context.pages]
+        if pages:
+            folder.mkdir(parents=True, exist_ok=True)
+        for number, page in enumerate(pages, 1):
+            # Best effort: a crashed page must not hide the test's own failure.
+            with suppress(PlaywrightError):
+                page.screenshot(path=str(folder / f"failure-{number}.png"), full_page=True)
     for context in contexts:
         context.close()
+    if problems:
+        pytest.fail("the browser reported:\n" + "\n".join(problems), pytrace=False)
 
 
 @pytest.fixture
 def shot(request):
-    """Save a numbered screenshot of a step under test-artifacts/screenshots/<test>/."""
-    folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name)
+    """Save a numbered full-page screenshot of a step: `shot(page, "search-results")`."""
+    folder = artifact_dir(request.node)
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True, exist_ok=True)
     counter = iter(range(1, 1000))
