@@ -342,3 +342,18 @@ def test_stock_count_is_audited_per_sale(session):
     sale = session.scalar(select(AuditLog).where(AuditLog.action == "showroom.sale"))
     assert sale.user_id == staff.id and sale.data["cash_minor"] == 25000
     assert session.scalar(select(func.count()).select_from(AuditLog)) >= 3
+
+
+def test_card_refund_is_capped_by_what_the_card_paid(session):
+    staff = make_user(session)
+    rs = make_register_session(session, float_minor=100000, user=staff)
+    a = make_product(session, price_minor=20000)
+    b = make_product(session, price_minor=20000)
+    order = make_counter_sale(session, rs, [a, b], card=10000, staff=staff)
+    line_a, line_b = order.lines
+    with pytest.raises(DomainError, match="card"):
+        services.refund_at_counter(
+            session, order, items=[(line_a.id, 1)], reason="r", restock=False,
+            method=TenderMethod.CARD_TERMINAL, user=staff, register_session=rs,
+            refund_key="c1", reference="RF",
+        )  # fmt: skip

@@ -56,10 +56,9 @@ def close_register(
     The status moves open → closed with a guarded UPDATE first (Conflict if it was not open),
     then the expected cash and card totals are added up and stored with both differences
     (counted − expected, so a shortage is negative). Raises DomainError when a difference is not
-    zero and no note explains it, or the batch total is negative.
+    zero and no note explains it. A batch may be negative (refunds to cards above the day's
+    card sales).
     """
-    if card_batch_total_minor < 0:
-        raise DomainError(_("The card batch total cannot be negative."))
     counted = count_total(pieces)
     _require_note(drawer_summary(session, register_session), counted, card_batch_total_minor, note)
     if not _move(session, register_session, SessionStatus.OPEN, SessionStatus.CLOSED):

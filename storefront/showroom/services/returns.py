@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -38,6 +38,22 @@ def refund_methods(session: Session, order: Order) -> list[str]:
     return methods
 
 
+def _card_paid(session: Session, order: Order) -> int:
+    """What the order paid on the card terminal less what went back to the card (after flush)."""
+    paid = session.scalar(
+        select(func.coalesce(func.sum(ShowroomPayment.amount_minor), 0)).where(
+            ShowroomPayment.order_id == order.id,
+            ShowroomPayment.method == TenderMethod.CARD_TERMINAL,
+        )
+    )
+    back = session.scalar(
+        select(func.coalesce(func.sum(Refund.amount_minor), 0)).where(
+            Refund.order_id == order.id, Refund.method == TenderMethod.CARD_TERMINAL
+        )
+    )
+    return int(paid or 0) - int(back or 0)
+
+
 def refund_by_key(session: Session, key: str) -> Refund | None:
     """A refund already recorded for a form's one-time key (a double submit finds it)."""
     return session.scalar(select(Refund).where(Refund.idempotency_key == key[:80]))
@@ -63,7 +79,8 @@ def refund_at_counter(
     unit is never refunded twice, Conflict otherwise), the pieces go back to stock when
     `restock`, and the amount is what the ledger reversed (the lines' share of what was paid,
     cumulative rounding, see ledger.services). Cash comes from the open drawer (held open, and
-    it must hold enough, else DomainError); the card terminal needs its reference; an online
+    it must hold enough, else DomainError); the card terminal needs its reference and gives
+    back at most what the order paid by card (DomainError otherwise); an online
     Stripe order is refunded through `stripe_refunder` with `refund_key` as Stripe's idempotency
     key, so a retried form refunds once. Raises DomainError for a bad choice of lines or method.
     """
@@ -131,6 +148,12 @@ def refund_at_counter(
     if method == TenderMethod.CASH and register_session is not None:
         if drawer_summary(session, register_session).expected_cash < 0:
             raise DomainError(_("The drawer does not hold enough cash for this refund."))
+    if method == TenderMethod.CARD_TERMINAL:
+        on_card = _card_paid(session, order)
+        if on_card < 0:
+            raise DomainError(
+                _("More than was paid by card would go back to the card; refund the rest in cash.")
+            )
     if method == TenderMethod.STRIPE:
         if stripe_refunder is None or not order.payment_reference:
             raise DomainError(_("Online refunds are not available right now."))
