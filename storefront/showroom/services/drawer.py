@@ -82,12 +82,18 @@ def open_session_for(session: Session, register: int) -> RegisterSession | None:
 
 
 def open_register(
-    session: Session, *, register: int, pieces: dict[int | str, int], user: User
+    session: Session,
+    *,
+    register: int,
+    pieces: dict[int | str, int],
+    user: User,
+    business_date: date | None = None,
 ) -> RegisterSession:
     """Open a register with a float counted by denomination.
 
     One open session per register: checked first for a clear message, and enforced by the
     partial unique index, whose IntegrityError (a concurrent opening) becomes Conflict (409).
+    The session belongs to today's local date unless business_date says otherwise.
     """
     if open_session_for(session, register) is not None:
         raise Conflict(_("Register %(number)s is already open.", number=register))
@@ -96,7 +102,7 @@ def open_register(
     register_session = RegisterSession(
         register=register,
         status=SessionStatus.OPEN,
-        business_date=local_date(now),
+        business_date=business_date or local_date(now),
         float_minor=total,
         opened_at=now,
         opened_by_id=user.id,
