@@ -98,16 +98,12 @@ def order_url(order: Order) -> str:
 
 def stripe_refunder() -> services.returns.StripeRefunder | None:
     """Refund through Stripe with the app's settings, or None when Stripe is not configured."""
-    key = current_app.config.get("STRIPE_SECRET_KEY")
-    if not key:
+    if not current_app.config.get("STRIPE_SECRET_KEY"):
         return None
-    try:
-        from storefront.checkout import stripe_gateway
-    except ImportError:
-        return None
-    settings = stripe_gateway.StripeSettings(
-        secret_key=key, api_base=current_app.config.get("STRIPE_API_BASE")
-    )
+    from storefront.checkout import stripe_gateway
+    from storefront.checkout.gateways import stripe_settings
+
+    settings = stripe_settings(current_app.config)
 
     def refund(payment_intent: str, amount: int, key: str, metadata: dict[str, str]) -> str:
         try:
