@@ -351,7 +351,7 @@ def test_card_refund_is_capped_by_what_the_card_paid(session):
     b = make_product(session, price_minor=20000)
     order = make_counter_sale(session, rs, [a, b], card=10000, staff=staff)
     line_a, line_b = order.lines
-    with pytest.raises(DomainError, match="card"):
+    with pytest.raises(DomainError, match="carte"):
         services.refund_at_counter(
             session, order, items=[(line_a.id, 1)], reason="r", restock=False,
             method=TenderMethod.CARD_TERMINAL, user=staff, register_session=rs,
