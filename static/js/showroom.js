@@ -23,6 +23,12 @@
   });
   document.querySelectorAll("[data-no-js-hint]").forEach(function (hint) { hint.hidden = true; });
 
+  // A scanner types into whatever has the focus: give it to the scan box when nothing has it.
+  var scanBox = document.getElementById("code");
+  if (scanBox && (document.activeElement === document.body || !document.activeElement)) {
+    scanBox.focus();
+  }
+
   var keys = { F2: "code", F3: "pos-q", F4: "cash_tendered" };
   document.addEventListener("keydown", function (event) {
     var target = keys[event.key] && document.getElementById(keys[event.key]);

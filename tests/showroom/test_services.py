@@ -357,3 +357,26 @@ def test_card_refund_is_capped_by_what_the_card_paid(session):
             method=TenderMethod.CARD_TERMINAL, user=staff, register_session=rs,
             refund_key="c1", reference="RF",
         )  # fmt: skip
+
+
+def test_every_money_and_stock_action_is_audited_with_its_staff_member(session):
+    from datetime import date
+
+    from storefront.showroom.services.demo import record_demo_day
+
+    staff = make_user(session)
+    manager = make_user(session, role="admin")
+    for n in range(6):
+        make_product(session, price_minor=10000 + 1000 * n, stock=2)
+    record_demo_day(session, staff=staff, manager=manager, day=date(2025, 5, 2))
+    logged = session.execute(select(AuditLog.action, AuditLog.user_id)).all()
+    by_action = {}
+    for action, user_id in logged:
+        by_action.setdefault(action, set()).add(user_id)
+    staff_actions = (
+        "register.opened register.paid_in register.paid_out showroom.sale order.created "
+        "showroom.refund order.refunded register.closed"
+    ).split()
+    for action in staff_actions:
+        assert by_action.get(action) == {staff.id}, action
+    assert by_action["register.signed_off"] == {manager.id}

@@ -174,3 +174,22 @@ def test_reconciliation_page_and_csv(client, session, staff):
     assert csv.mimetype == "text/csv"
     assert "artisan," in csv.get_data(as_text=True) and "300.00" in csv.get_data(as_text=True)
     assert client.get("/staff/reconciliation/not-a-date").status_code == 404
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_pages_render_in_every_language(client, session, staff, lang):
+    rs = make_register_session(session, user=staff)
+    order = make_counter_sale(session, rs, [make_product(session)], staff=staff)
+    session.commit()
+    for path in [
+        "/staff/",
+        "/staff/pos?q=Piece",
+        f"/staff/sessions/{rs.id}",
+        f"/staff/sessions/{rs.id}/close",
+        f"/staff/receipts/{order.number}/return",
+        f"/staff/reconciliation/{rs.business_date.isoformat()}",
+        "/staff/labels?artisan=",
+    ]:
+        response = client.get(f"{path}{'&' if '?' in path else '?'}lang={lang}")
+        assert response.status_code == 200, path
+        assert f'lang="{lang}"' in response.get_data(as_text=True)

@@ -63,7 +63,8 @@ def record_demo_day(
         subtotal = sum(p.price_minor for p in items)
         discount = subtotal * discount_bps // 10000
         total = subtotal - discount
-        card_amount = total if card else (total // 2 if mixed else 0)
+        # Cash in whole dirhams, so the drawer can be counted in notes and coins.
+        card_amount = total if card else (total - total // 200 * 100 if mixed else 0)
         cash_due = total - card_amount
         tender = Tender(
             cash_tendered=_round_up(cash_due) if cash_due else 0,
@@ -94,7 +95,7 @@ def record_demo_day(
     )  # fmt: skip
     summary = drawer_summary(session, rs)
     close_register(
-        session, rs, pieces=pieces_for(summary.expected_cash - SHORT_BY),
+        session, rs, pieces=pieces_for((summary.expected_cash - SHORT_BY) // 50 * 50),
         card_batch_total_minor=summary.expected_card, card_batch_reference="CMI-BATCH-0001",
         note="10 MAD short: change given twice for one sale, staff reminded to count back",
         user=staff,

@@ -71,7 +71,7 @@ def scan():
         return _render(errors, 404 if product is None else 409)
     add_to_basket(product.id)
     flash(_("Added %(sku)s.", sku=product.sku), "success")
-    return redirect(url_for(".pos") + "#scan")
+    return redirect(url_for(".pos"))
 
 
 @bp.post("/pos/add/<int:product_id>")
@@ -79,7 +79,7 @@ def scan():
 def add(product_id: int):
     """Add a piece chosen from the search results."""
     add_to_basket(product_id)
-    return redirect(url_for(".pos") + "#scan")
+    return redirect(url_for(".pos"))
 
 
 @bp.post("/pos/basket")
@@ -88,7 +88,7 @@ def update_basket():
     """Change quantities (0 or the remove button drops a line), or empty the basket."""
     if request.form.get("action") == "clear":
         save_basket([])
-        return redirect(url_for(".pos") + "#scan")
+        return redirect(url_for(".pos"))
     remove = parse_int(request.form.get("remove"))
     lines = []
     for pid, qty in basket_lines():
