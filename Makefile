@@ -33,7 +33,7 @@ test: install translations lint
 	env -u TEST_DATABASE_URL $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== again on PostgreSQL"; \
-	  $(BIN)/pytest -p no:cacheprovider -m "not browser" $(PYTEST_ARGS); \
+	  $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS); \
 	fi
 
 bench: install translations

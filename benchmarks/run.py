@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import ctypes
 import os
-import re
-import shutil
 import signal
 import socket
 import sqlite3
@@ -24,32 +22,23 @@ import sys
 import tempfile
 import time
 import urllib.request
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from .wrk import Load, ensure_wrk, run_wrk
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PRODUCTS = int(os.environ.get("BENCH_PRODUCTS", "5000"))
 DURATION = int(os.environ.get("BENCH_DURATION", "10s").rstrip("s"))
 UNCACHED = os.environ.get("BENCH_UNCACHED", "1") != "0"
-WRK_ARGS = ["-t2", "-c16", "--timeout", "5s"]
 TARGETS = {"/products": 0.25, "product page": 0.30}
 MAX_HTML_KB = 60
 SHOP_APP = "storefront.wsgi:app"
 UNCACHED_APP = 'storefront:create_app({"PAGE_CACHE": False})'
 # Talk to 127.0.0.1 directly even when the environment names an HTTP proxy.
 HTTP = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-@dataclass
-class Load:
-    """What wrk measured on one URL."""
-
-    rps: float
-    p50: float
-    p99: float
-    errors: str
 
 
 def _stop_on_sigterm(signum, frame) -> None:
@@ -66,21 +55,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _ensure_wrk() -> str:
-    found = shutil.which("wrk")
-    if found:
-        return found
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        print("installing wrk from Debian's packages", flush=True)
-        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, timeout=300)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, env=env, timeout=300)
-        found = shutil.which("wrk")
-        if found:
-            return found
-    sys.exit("make bench needs wrk: apt-get install wrk")
 
 
 def _seed(env: dict[str, str]) -> None:
@@ -145,34 +119,6 @@ def _fetch(url: str) -> int:
     return len(body)
 
 
-def _wrk(wrk: str, url: str) -> Load:
-    subprocess.run([wrk, *WRK_ARGS, "-d2s", url], check=True, capture_output=True, timeout=30)
-    out = subprocess.run(
-        [wrk, *WRK_ARGS, f"-d{DURATION}s", "--latency", url],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=DURATION + 30,
-    ).stdout
-    return parse_wrk(out)
-
-
-def parse_wrk(out: str) -> Load:
-    """Requests per second, p50 and p99 in ms, and any errors from `wrk --latency` output."""
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-
-    def percentile(name: str) -> float:
-        value, unit = re.search(rf"^\s+{name}%\s+([\d.]+)(us|ms|s)\b", out, re.M).groups()
-        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-
-    errors = []
-    if found := re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out):
-        errors.append(f"{found.group(1)} non-2xx")
-    if found := re.search(r"Socket errors:(.*)", out):
-        errors.append("socket errors:" + found.group(1))
-    return Load(rps, percentile("50"), percentile("99"), "; ".join(errors))
-
-
 def _query_counts(database_url: str, media: str, paths: list[str]) -> dict[str, tuple[int, int]]:
     """SQL statements of an uncached render and of a cached one, for each path (in-process)."""
     import sqlalchemy as sa
@@ -201,48 +147,68 @@ def _query_counts(database_url: str, media: str, paths: list[str]) -> dict[str, 
     return counts
 
 
-def _measure(wrk: str, app: str, env: dict[str, str], pages: dict[str, str], label: str) -> dict:
-    results = {}
-    with _gunicorn(app, env, ROOT) as url:
+@dataclass
+class Row:
+    """One page's measurements, beside the bare app's measured just before them."""
+
+    name: str
+    path: str
+    size: int
+    bare: Load
+    cached: Load
+    uncached: Load | None
+
+
+def _measure(wrk: str, env: dict[str, str], pages: dict[str, str]) -> list[Row]:
+    """Load each page right after the bare app, so both see the same machine load."""
+    with ExitStack() as stack:
+        bare_url = stack.enter_context(_gunicorn("bare_app:app", env, ROOT / "benchmarks"))
+        url = stack.enter_context(_gunicorn(SHOP_APP, env, ROOT))
+        cold_url = stack.enter_context(_gunicorn(UNCACHED_APP, env, ROOT)) if UNCACHED else None
+        rows = []
         for name, path in pages.items():
             size = _fetch(url + path)
-            print(f"  loading {path} ({label})", flush=True)
-            results[name] = (_wrk(wrk, url + path), size)
-    return results
+            print(f"  loading {path}", flush=True)
+            bare = run_wrk(wrk, bare_url + "/", DURATION)
+            cached = run_wrk(wrk, url + path, DURATION)
+            uncached = run_wrk(wrk, cold_url + path, DURATION) if cold_url else None
+            rows.append(Row(name, path, size, bare, cached, uncached))
+    return rows
 
 
-def _report(bare: Load, pages: dict, cached: dict, uncached: dict, queries: dict) -> list[str]:
+def _report(rows: list[Row], queries: dict[str, tuple[int, int]]) -> list[str]:
     """Print the table; return the targets missed and the errors seen."""
-    head = f"{'page':<14}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'ratio':>7}{'KB':>6}{'SQL':>6}"
-    if uncached:
-        head += f"{'no-cache req/s':>16}{'p50 ms':>8}{'ratio':>7}"
+    head = f"{'page':<14}{'req/s':>7}{'p50 ms':>8}{'p99 ms':>8}{'bare req/s':>11}{'ratio':>7}"
+    head += f"{'KB':>6}{'SQL':>6}"
+    if UNCACHED:
+        head += f"{'no-cache req/s':>15}{'p50 ms':>8}{'ratio':>7}"
     print(f"\n{PRODUCTS:,}-piece catalog, gunicorn 2 workers, wrk 2 threads, 16 connections,")
-    print(f"{DURATION} s per page after a 2 s warm-up (p50/p99: wrk --latency)")
+    print(f"{DURATION} s per run after a 2 s warm-up (p50/p99: wrk --latency)")
     print(head)
     print("-" * len(head))
-    print(f"{'bare Flask':<14}{bare.rps:>8.0f}{bare.p50:>8.2f}{bare.p99:>8.2f}{1:>7.2f}")
-    problems = [f"bare app: {bare.errors}"] if bare.errors else []
-    for name, path in pages.items():
-        load, size = cached[name]
-        miss, hit = queries[path]
-        line = f"{name:<14}{load.rps:>8.0f}{load.p50:>8.2f}{load.p99:>8.2f}"
-        line += f"{load.rps / bare.rps:>7.2f}{size / 1024:>6.1f}{f'{miss}/{hit}':>6}"
-        if uncached:
-            cold = uncached[name][0]
-            line += f"{cold.rps:>16.0f}{cold.p50:>8.2f}{cold.rps / bare.rps:>7.2f}"
-            if cold.errors:
-                problems.append(f"{name} without the page cache: {cold.errors}")
+    problems = []
+    for row in rows:
+        load, bare = row.cached, row.bare
+        ratio = load.rps / bare.rps
+        miss, hit = queries[row.path]
+        line = f"{row.name:<14}{load.rps:>7.0f}{load.p50:>8.2f}{load.p99:>8.2f}{bare.rps:>11.0f}"
+        line += f"{ratio:>7.2f}{row.size / 1024:>6.1f}{f'{miss}/{hit}':>6}"
+        runs = [("bare app before " + row.name, bare), (row.name, load)]
+        if row.uncached:
+            cold = row.uncached
+            line += f"{cold.rps:>15.0f}{cold.p50:>8.2f}{cold.rps / bare.rps:>7.2f}"
+            runs.append((row.name + " without the page cache", cold))
         print(line)
-        if load.errors:
-            problems.append(f"{name}: {load.errors}")
-        if name in TARGETS and load.rps / bare.rps < TARGETS[name]:
-            ratio, target = load.rps / bare.rps, TARGETS[name]
-            problems.append(f"{name} at {ratio:.0%} of bare Flask (target {target:.0%})")
-        if size > MAX_HTML_KB * 1024:
-            problems.append(f"{name} HTML is {size / 1024:.0f} KB (limit {MAX_HTML_KB} KB)")
-    print(f"pages: {', '.join(pages.values())}")
+        problems += [f"{label}: {run.errors}" for label, run in runs if run.errors]
+        target = TARGETS.get(row.name)
+        if target and ratio < target:
+            problems.append(f"{row.name} at {ratio:.0%} of bare Flask (target {target:.0%})")
+        if row.size > MAX_HTML_KB * 1024:
+            problems.append(f"{row.name} HTML is {row.size / 1024:.0f} KB (limit {MAX_HTML_KB} KB)")
+    print(f"pages: {', '.join(row.path for row in rows)}")
+    print("ratio: page req/s over the bare app's, measured one after the other")
     print("SQL: statements on a first (uncached) view / on a repeat view (from the page cache)")
-    if uncached:
+    if UNCACHED:
         print("no-cache: the same app with PAGE_CACHE off, i.e. the cost of rendering each time")
     print("targets, as visitors are served: /products >= 25 % of bare, product page >= 30 %,")
     print("every page <= 60 KB")
@@ -253,7 +219,7 @@ def main() -> int:
     """Seed, serve, load, print the table; 1 when a page answered errors, else 0."""
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     signal.signal(signal.SIGHUP, _stop_on_sigterm)
-    wrk = _ensure_wrk()
+    wrk = ensure_wrk()
     with tempfile.TemporaryDirectory(prefix="storefront-bench-") as tmp:
         database_url, media = f"sqlite:///{tmp}/bench.db", f"{tmp}/media"
         env = {
@@ -272,13 +238,9 @@ def main() -> int:
             "product page": f"/products/{slug}",
             "/shops/<n>": f"/shops/{shop}",
         }
-        with _gunicorn("bare_app:app", env, ROOT / "benchmarks") as bare_url:
-            print("  loading / (bare Flask)", flush=True)
-            bare = _wrk(wrk, bare_url + "/")
-        cached = _measure(wrk, SHOP_APP, env, pages, "page cache on")
-        uncached = _measure(wrk, UNCACHED_APP, env, pages, "page cache off") if UNCACHED else {}
+        rows = _measure(wrk, env, pages)
         queries = _query_counts(database_url, media, list(pages.values()))
-    problems = _report(bare, pages, cached, uncached, queries)
+    problems = _report(rows, queries)
     print("result: " + ("all targets met" if not problems else "MISSED: " + "; ".join(problems)))
     return 1 if any("non-2xx" in p or "socket" in p for p in problems) else 0
 

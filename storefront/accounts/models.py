@@ -51,3 +51,22 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+class Invitation(db.Model):
+    """A signed, single-use, expiring link for a new artisan or staff member to set a password."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    artisan_id: Mapped[int | None] = mapped_column(ForeignKey("artisans.id"))
+    # Random part of the signed token, so a used or revoked link can never be replayed.
+    nonce: Mapped[str] = mapped_column(String(43), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    artisan: Mapped[Artisan | None] = relationship()

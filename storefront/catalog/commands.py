@@ -7,7 +7,7 @@ import time
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from storefront.artisans.models import Shop
 from storefront.extensions import db
@@ -28,6 +28,9 @@ def demo_data(products: int, if_empty: bool) -> None:
         raise click.ClickException("the database already has shops; demo data needs an empty one")
     started = time.perf_counter()
     counts = load_demo(db.session, products=products, media_root=current_app.config["MEDIA_ROOT"])
+    db.session.commit()
+    # Fresh planner statistics: without them SQLite walks the whole catalog for a shop's pieces.
+    db.session.execute(text("ANALYZE"))
     db.session.commit()
     click.echo(
         "demo data: {shops} shops, {artisans} artisans, {products} pieces".format(**counts)

@@ -6,6 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storefront.artisans.models import Artisan
@@ -94,6 +95,12 @@ class Product(db.Model):
         order_by="ProductImage.position",
         cascade="all, delete-orphan",
     )
+    # What the public sees: approved photos only.
+    public_images: Mapped[list[ProductImage]] = relationship(
+        primaryjoin="and_(ProductImage.product_id == Product.id, ProductImage.approved)",
+        order_by="ProductImage.position",
+        viewonly=True,
+    )
 
     @property
     def available(self) -> bool:
@@ -121,6 +128,8 @@ class ProductImage(db.Model):
     # Comma-separated widths of the stored variants, ascending, e.g. "320,800,1600".
     widths: Mapped[str] = mapped_column(String(40))
     alt: Mapped[str | None] = mapped_column(String(200))
+    # Photos added to a live listing wait for review before the public sees them.
+    approved: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     product: Mapped[Product] = relationship(back_populates="images")
@@ -141,3 +150,23 @@ class CatalogChange(db.Model):
     __tablename__ = "catalog_changes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+
+
+class ListingEdit(db.Model):
+    """Text changes an artisan proposed for a live listing; the public sees them once approved."""
+
+    __tablename__ = "listing_edits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), index=True
+    )
+    # JSON object of field name to proposed value (titles, descriptions, materials).
+    fields: Mapped[str] = mapped_column(Text, default="{}")
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+
+    product: Mapped[Product] = relationship()

@@ -59,7 +59,7 @@ def _with_cards(stmt: Select) -> Select:
     return stmt.options(
         joinedload(Product.artisan).joinedload(Artisan.shop),
         joinedload(Product.craft),
-        selectinload(Product.images),
+        selectinload(Product.public_images),
     )
 
 

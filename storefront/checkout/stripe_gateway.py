@@ -66,6 +66,7 @@ class RefundState:
 
 
 _clients: dict[StripeSettings, stripe.StripeClient] = {}
+_http_clients: list[stripe.RequestsClient] = []
 _clients_lock = threading.Lock()
 
 
@@ -74,14 +75,25 @@ def client_for(settings: StripeSettings) -> stripe.StripeClient:
     with _clients_lock:
         client = _clients.get(settings)
         if client is None:
+            http = stripe.RequestsClient(timeout=settings.timeout)
             client = stripe.StripeClient(
                 settings.secret_key,
                 base_addresses={"api": settings.api_base} if settings.api_base else None,
                 max_network_retries=settings.max_retries,
-                http_client=stripe.RequestsClient(timeout=settings.timeout),
+                http_client=http,
             )
             _clients[settings] = client
+            _http_clients.append(http)
         return client
+
+
+def close_clients() -> None:
+    """Close every cached client's connections (tests, or a worker shutting down)."""
+    with _clients_lock:
+        for http in _http_clients:
+            http.close()
+        _http_clients.clear()
+        _clients.clear()
 
 
 def _error(exc: stripe.StripeError) -> GatewayError:

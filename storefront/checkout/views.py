@@ -40,6 +40,17 @@ from .stripe_gateway import SignatureError, verify_event
 bp = Blueprint("checkout", __name__)
 log = logging.getLogger("storefront.checkout")
 bp.add_app_template_global(zone_label, "zone_label")
+STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com"
+
+
+@bp.record_once
+def allow_stripe_redirect(state) -> None:
+    """With Stripe on, let the checkout form's redirect reach Stripe's hosted page (CSP)."""
+    config = state.app.config
+    if config.get("PAYMENTS") == "stripe":
+        extra = list(config.get("CSP_FORM_ACTION_EXTRA") or [])
+        if STRIPE_CHECKOUT_ORIGIN not in extra:
+            config["CSP_FORM_ACTION_EXTRA"] = [*extra, STRIPE_CHECKOUT_ORIGIN]
 
 
 def _order_or_404(token: str) -> Order:

@@ -28,6 +28,7 @@ def render_message(message: OutboxMessage) -> tuple[str, str]:
     link = f"{current_app.config['PUBLIC_URL'].rstrip('/')}/orders/{order.token}"
 
     def fmt(minor: int) -> str:
+        """Money in the recipient's language."""
         return format_money(minor, message.locale, order.currency)
 
     with force_locale(message.locale):

@@ -18,7 +18,7 @@ def pot(app):
 
 
 def _add(client, product_id, quantity=1):
-    return client.post("/cart/add", data={"product_id": product_id, "quantity": quantity})
+    return client.post("/cart/add?lang=en", data={"product_id": product_id, "quantity": quantity})
 
 
 def _change(app, product_id, **values):

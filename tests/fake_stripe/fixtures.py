@@ -6,6 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from storefront.checkout.stripe_gateway import close_clients
+
 from .server import FakeStripe
 
 
@@ -14,6 +16,7 @@ def fake_stripe() -> Iterator[FakeStripe]:
     """A fake Stripe API on a free port of 127.0.0.1 for one test."""
     fake = FakeStripe().start()
     yield fake
+    close_clients()
     fake.stop()
 
 
