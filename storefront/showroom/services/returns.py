@@ -59,6 +59,69 @@ def refund_by_key(session: Session, key: str) -> Refund | None:
     return session.scalar(select(Refund).where(Refund.idempotency_key == key[:80]))
 
 
+def _check_request(
+    session: Session,
+    order: Order,
+    method: TenderMethod,
+    reason: str,
+    reference: str,
+    register_session: RegisterSession | None,
+) -> None:
+    if not reason.strip():
+        raise DomainError(_("Give a reason for the return."))
+    if order.status not in REFUNDABLE:
+        raise Conflict(_("This order cannot be refunded in its present state."))
+    if method not in refund_methods(session, order):
+        raise DomainError(_("This order cannot be refunded that way."))
+    if method == TenderMethod.CARD_TERMINAL and not reference.strip():
+        raise DomainError(_("Enter the card terminal's reference."))
+    if method in (TenderMethod.CASH, TenderMethod.CARD_TERMINAL):
+        if register_session is None:
+            raise DomainError(_("Open the register before refunding at the counter."))
+        hold_open(session, register_session)
+
+
+def _chosen_lines(order: Order, items: list[tuple[int, int]]) -> list[tuple[OrderLine, int]]:
+    by_id = {line.id: line for line in order.lines}
+    chosen: list[tuple[OrderLine, int]] = []
+    for line_id, quantity in items:
+        if quantity <= 0:
+            continue
+        if line_id not in by_id:
+            raise DomainError(_("This line is not part of the order."))
+        chosen.append((by_id[line_id], quantity))
+    if not chosen:
+        raise DomainError(_("Choose at least one piece to refund."))
+    return chosen
+
+
+def _give_back(
+    session: Session,
+    refund: Refund,
+    order: Order,
+    register_session: RegisterSession | None,
+    stripe_refunder: StripeRefunder | None,
+    refund_key: str,
+) -> None:
+    """Check the drawer or the card can give the amount back, or send it back through Stripe."""
+    if refund.method == TenderMethod.CASH and register_session is not None:
+        if drawer_summary(session, register_session).expected_cash < 0:
+            raise DomainError(_("The drawer does not hold enough cash for this refund."))
+    if refund.method == TenderMethod.CARD_TERMINAL and _card_paid(session, order) < 0:
+        raise DomainError(
+            _("More than was paid by card would go back to the card; refund the rest in cash.")
+        )
+    if refund.method == TenderMethod.STRIPE:
+        if stripe_refunder is None or not order.payment_reference:
+            raise DomainError(_("Online refunds are not available right now."))
+        refund.reference = stripe_refunder(
+            order.payment_reference,
+            refund.amount_minor,
+            f"showroom-refund-{refund_key[:60]}",
+            {"order_number": order.number, "showroom_refund_id": str(refund.id)},
+        )
+
+
 def refund_at_counter(
     session: Session,
     order: Order,
@@ -85,29 +148,8 @@ def refund_at_counter(
     key, so a retried form refunds once. Raises DomainError for a bad choice of lines or method.
     """
     method = TenderMethod(method)
-    if not reason.strip():
-        raise DomainError(_("Give a reason for the return."))
-    if order.status not in REFUNDABLE:
-        raise Conflict(_("This order cannot be refunded in its present state."))
-    if method not in refund_methods(session, order):
-        raise DomainError(_("This order cannot be refunded that way."))
-    if method == TenderMethod.CARD_TERMINAL and not reference.strip():
-        raise DomainError(_("Enter the card terminal's reference."))
-    if method in (TenderMethod.CASH, TenderMethod.CARD_TERMINAL):
-        if register_session is None:
-            raise DomainError(_("Open the register before refunding at the counter."))
-        hold_open(session, register_session)
-    by_id = {line.id: line for line in order.lines}
-    chosen: list[tuple[OrderLine, int]] = []
-    for line_id, quantity in items:
-        if quantity <= 0:
-            continue
-        if line_id not in by_id:
-            raise DomainError(_("This line is not part of the order."))
-        chosen.append((by_id[line_id], quantity))
-    if not chosen:
-        raise DomainError(_("Choose at least one piece to refund."))
-
+    _check_request(session, order, method, reason, reference, register_session)
+    chosen = _chosen_lines(order, items)
     refund = Refund(
         order_id=order.id,
         register_session_id=register_session.id if register_session else None,
@@ -145,24 +187,7 @@ def refund_at_counter(
     refund.amount_minor = sum(rl.amount_minor for rl in refund.lines)
     session.flush()
 
-    if method == TenderMethod.CASH and register_session is not None:
-        if drawer_summary(session, register_session).expected_cash < 0:
-            raise DomainError(_("The drawer does not hold enough cash for this refund."))
-    if method == TenderMethod.CARD_TERMINAL:
-        on_card = _card_paid(session, order)
-        if on_card < 0:
-            raise DomainError(
-                _("More than was paid by card would go back to the card; refund the rest in cash.")
-            )
-    if method == TenderMethod.STRIPE:
-        if stripe_refunder is None or not order.payment_reference:
-            raise DomainError(_("Online refunds are not available right now."))
-        refund.reference = stripe_refunder(
-            order.payment_reference,
-            refund.amount_minor,
-            f"showroom-refund-{refund_key[:60]}",
-            {"order_number": order.number, "showroom_refund_id": str(refund.id)},
-        )
+    _give_back(session, refund, order, register_session, stripe_refunder, refund_key)
     session.flush()
     record_audit(
         session,

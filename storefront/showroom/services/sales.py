@@ -166,6 +166,38 @@ def _split(total: int, tender: Tender) -> tuple[int, int, int]:
     return cash_due, tender.cash_tendered - cash_due, tender.card_amount
 
 
+def _record_payments(
+    session: Session,
+    order: Order,
+    register_session: RegisterSession,
+    tender: Tender,
+    cash: int,
+    change: int,
+    card: int,
+) -> None:
+    if cash:
+        session.add(
+            ShowroomPayment(
+                order_id=order.id,
+                register_session_id=register_session.id,
+                method=TenderMethod.CASH,
+                amount_minor=cash,
+                tendered_minor=tender.cash_tendered,
+                change_minor=change,
+            )
+        )
+    if card:
+        session.add(
+            ShowroomPayment(
+                order_id=order.id,
+                register_session_id=register_session.id,
+                method=TenderMethod.CARD_TERMINAL,
+                amount_minor=card,
+                reference=tender.card_reference.strip()[:120],
+            )
+        )
+
+
 def record_showroom_sale(
     session: Session,
     register_session: RegisterSession,
@@ -220,27 +252,7 @@ def record_showroom_sale(
         payment_reference=tender.card_reference.strip()[:120] or None,
         default_commission_bps=default_commission_bps,
     )
-    if cash:
-        session.add(
-            ShowroomPayment(
-                order_id=order.id,
-                register_session_id=register_session.id,
-                method=TenderMethod.CASH,
-                amount_minor=cash,
-                tendered_minor=tender.cash_tendered,
-                change_minor=change,
-            )
-        )
-    if card:
-        session.add(
-            ShowroomPayment(
-                order_id=order.id,
-                register_session_id=register_session.id,
-                method=TenderMethod.CARD_TERMINAL,
-                amount_minor=card,
-                reference=tender.card_reference.strip()[:120],
-            )
-        )
+    _record_payments(session, order, register_session, tender, cash, change, card)
     session.flush()
     record_audit(
         session,
