@@ -34,11 +34,15 @@ def _move(session: Session, register_session: RegisterSession, src: str, dst: st
     return result.rowcount == 1
 
 
+class NoteRequired(DomainError):
+    """A closing count differs from what is expected and no note explains it."""
+
+
 def _require_note(summary, counted: int, card_batch: int, note: str) -> None:
     if (counted != summary.expected_cash or card_batch != summary.expected_card) and not (
         note.strip()
     ):
-        raise DomainError(_("Explain the difference in a note before closing."))
+        raise NoteRequired(_("Explain the difference in a note before closing."))
 
 
 def close_register(
@@ -55,9 +59,9 @@ def close_register(
 
     The status moves open → closed with a guarded UPDATE first (Conflict if it was not open),
     then the expected cash and card totals are added up and stored with both differences
-    (counted − expected, so a shortage is negative). Raises DomainError when a difference is not
-    zero and no note explains it. A batch may be negative (refunds to cards above the day's
-    card sales).
+    (counted − expected, so a shortage is negative). Raises NoteRequired (a DomainError) when a
+    difference is not zero and no note explains it. A batch may be negative (refunds to cards
+    above the day's card sales).
     """
     counted = count_total(pieces)
     _require_note(drawer_summary(session, register_session), counted, card_batch_total_minor, note)

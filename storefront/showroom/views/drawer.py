@@ -14,6 +14,7 @@ from storefront.extensions import db
 from .. import services
 from ..forms import FormErrors, parse_counts, parse_money, parse_text
 from ..models import DENOMINATIONS, MovementKind, RegisterSession, SessionStatus
+from ..services.closing import NoteRequired
 from .common import bp, choose_register, chosen_register, register_session_or_404, registers
 
 
@@ -136,7 +137,7 @@ def close(session_id: int):
                 )  # fmt: skip
             except DomainError as exc:
                 db.session.rollback()
-                errors["note" if "note" in exc.message else "form"] = exc.message
+                errors["note" if isinstance(exc, NoteRequired) else "form"] = exc.message
             else:
                 db.session.commit()
                 flash(_("The register is closed."), "success")
