@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -74,6 +75,10 @@ def _datetime(value, fmt: str = "medium") -> str:
     return format_datetime(value, fmt) if isinstance(value, datetime) else ""
 
 
+def _from_json(value: str) -> list:
+    return sorted(json.loads(value or "{}").items())
+
+
 def init_templating(app: Flask) -> None:
     """Register filters and globals."""
     app.jinja_env.filters.update(
@@ -81,6 +86,7 @@ def init_templating(app: Flask) -> None:
         date=_date,
         datetime=_datetime,
         time=lambda value: format_time(value, "short") if value else "",
+        fromjson=_from_json,
     )
     app.jinja_env.globals.update(
         url_with=url_with,

@@ -55,8 +55,14 @@ def upgrade():
         sa.Column('approved', sa.Boolean(), server_default=sa.true(), nullable=False),
     )
 
+    op.add_column('outbox_messages', sa.Column('subject', sa.String(length=200), nullable=True))
+    op.add_column('outbox_messages', sa.Column('body', sa.Text(), nullable=True))
+
 
 def downgrade():
+    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
+        batch_op.drop_column('body')
+        batch_op.drop_column('subject')
     with op.batch_alter_table('product_images', schema=None) as batch_op:
         batch_op.drop_column('approved')
     with op.batch_alter_table('listing_edits', schema=None) as batch_op:

@@ -1,12 +1,25 @@
-"""Sign-in and sign-out."""
+"""Sign in and out, accept an invitation, reset a forgotten password."""
 
-from flask import Blueprint
+from __future__ import annotations
 
-from storefront.extensions import db, login_manager
+from urllib.parse import urlsplit
 
-from .models import User
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import login_user, logout_user
+
+from storefront.errors import NotFound
+from storefront.extensions import db, limiter, login_manager
+from storefront.mail.sender import deliver_quietly
+from storefront.mail.services import queue_account_email
+
+from . import services, tokens
+from .forms import AcceptInvitationForm, LoginForm, PasswordForm, ResetRequestForm
+from .models import Role, User
 
 bp = Blueprint("accounts", __name__)
+login_manager.login_view = "accounts.login"
 
 
 @login_manager.user_loader
@@ -15,3 +28,126 @@ def load_user(user_id: str) -> User | None:
     if not user_id.isdigit():
         return None
     return db.session.get(User, int(user_id))
+
+
+def _home_for(user: User) -> str:
+    if user.role == Role.ARTISAN:
+        return url_for("dashboard.index")
+    return url_for("admin.index")
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path on this site: never an absolute URL that would send the user elsewhere."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _login_key() -> str:
+    return f"{request.remote_addr}|{(request.form.get('email') or '').strip().lower()}"
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit("5 per minute", methods=["POST"], key_func=_login_key)
+def login():
+    """Sign in with email and password; rate-limited per address and per account."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(db.session, form.email.data, form.password.data)
+        if user is not None:
+            db.session.commit()
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")) or _home_for(user))
+        form.password.errors.append(_("Wrong email or password."))
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    """Sign out."""
+    logout_user()
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("catalog.home"))
+
+
+def invitation_link(invitation) -> str:
+    """The absolute link that opens an invitation."""
+    token = tokens.sign({"i": invitation.id, "n": invitation.nonce}, tokens.INVITATION_SALT)
+    return url_for("accounts.accept_invitation", token=token, _external=True)
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    """Set a name and password from an invitation link, then sign in."""
+    data = tokens.unsign(token, tokens.INVITATION_SALT) or {}
+    if not isinstance(data.get("i"), int) or not isinstance(data.get("n"), str):
+        raise NotFound(_("This invitation link is no longer valid. Ask the centre for a new one."))
+    invitation = services.open_invitation(db.session, data["i"], data["n"])
+    form = AcceptInvitationForm()
+    if request.method == "GET":
+        form.locale.data = "ar"
+    if form.validate_on_submit():
+        user = services.accept_invitation(
+            db.session,
+            invitation,
+            password=form.password.data,
+            name=form.name.data.strip(),
+            locale=form.locale.data,
+        )
+        db.session.commit()
+        login_user(user)
+        flash(_("Welcome! Your account is ready."), "success")
+        return redirect(_home_for(user))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "accounts/accept_invitation.html", form=form, invitation=invitation
+    ), status
+
+
+@bp.route("/password-reset", methods=["GET", "POST"])
+@limiter.limit("5 per minute", methods=["POST"])
+def reset_request():
+    """Ask for a reset link; the answer is the same whether the email is known or not."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        user = services.user_by_email(db.session, form.email.data)
+        if user is not None and user.active:
+            token = tokens.sign(
+                {"u": user.id, "f": services.reset_fingerprint(user)}, tokens.RESET_SALT
+            )
+            link = url_for("accounts.reset_password", token=token, _external=True)
+            with force_locale(user.locale):
+                subject = _("Reset your password")
+                body = render_template("accounts/mail/reset.txt", user=user, link=link)
+            queue_account_email(
+                db.session, to=user.email, locale=user.locale, subject=subject, body=body
+            )
+            db.session.commit()
+            deliver_quietly()
+        flash(
+            _("If an account uses this email, a link to reset the password is on its way."), "info"
+        )
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_request.html", form=form)
+
+
+@bp.route("/password-reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Choose a new password from a reset link (valid two hours, once)."""
+    data = tokens.unsign(token, tokens.RESET_SALT, max_age=tokens.RESET_MAX_AGE) or {}
+    user = db.session.get(User, data["u"]) if isinstance(data.get("u"), int) else None
+    if user is None or not user.active or data.get("f") != services.reset_fingerprint(user):
+        raise NotFound(_("This link is no longer valid. Ask for a new one."))
+    form = PasswordForm()
+    if form.validate_on_submit():
+        services.set_password(db.session, user, form.password.data)
+        db.session.commit()
+        flash(_("Your password is changed. You can sign in."), "success")
+        return redirect(url_for("accounts.login"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/reset_password.html", form=form), status

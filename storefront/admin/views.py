@@ -1,7 +1,198 @@
-"""Routes of the admin area."""
+"""Managers' and staff pages: listing review, artisans, accounts and invitations."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from storefront.accounts import services as accounts
+from storefront.accounts.access import admin_required, staff_required
+from storefront.accounts.models import Role, User
+from storefront.accounts.views import invitation_link
+from storefront.artisans.models import Artisan, Shop
+from storefront.audit import record_audit
+from storefront.catalog import listings
+from storefront.catalog.models import Product
+from storefront.dashboard.forms import EmptyForm, RejectForm
+from storefront.errors import DomainError, NotFound
+from storefront.extensions import db
+from storefront.mail.sender import deliver_quietly
+from storefront.mail.services import queue_account_email
+
+from .forms import ArtisanForm, InvitationForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.get("/")
+@staff_required
+def index():
+    """The staff home: what waits for a decision, and where to go."""
+    return render_template("admin/index.html", pending=listings.count_pending(db.session))
+
+
+@bp.get("/listings")
+@staff_required
+def review():
+    """Listings, text edits and photos waiting for review."""
+    pending, edits, photos = listings.review_queue(db.session)
+    return render_template(
+        "admin/review.html",
+        pending=pending,
+        edits=edits,
+        photos=photos,
+        button=EmptyForm(),
+        reject_form=RejectForm(),
+    )
+
+
+def _product(product_id: int) -> Product:
+    product = db.session.get(Product, product_id)
+    if product is None:
+        raise NotFound(_("We could not find this page. It may have moved or been removed."))
+    return product
+
+
+@bp.post("/listings/<int:product_id>/approve")
+@staff_required
+def approve(product_id: int):
+    """Put a listing (or its changes) live."""
+    listings.approve(db.session, _product(product_id), user_id=current_user.id)
+    db.session.commit()
+    flash(_("Approved: it is in the shop now."), "success")
+    return redirect(url_for("admin.review"))
+
+
+@bp.post("/listings/<int:product_id>/reject")
+@staff_required
+def reject(product_id: int):
+    """Refuse a listing (or its changes) with a reason the artisan sees."""
+    form = RejectForm()
+    if not form.validate_on_submit():
+        raise DomainError(_("Say why, so the artisan can fix it."))
+    listings.reject(db.session, _product(product_id), form.reason.data, user_id=current_user.id)
+    db.session.commit()
+    flash(_("Sent back to the artisan with your reason."), "success")
+    return redirect(url_for("admin.review"))
+
+
+@bp.get("/artisans")
+@admin_required
+def artisans():
+    """Every artisan with their shop, commission and status."""
+    rows = db.session.scalars(select(Artisan).order_by(Artisan.name)).all()
+    return render_template("admin/artisans.html", artisans=rows)
+
+
+@bp.route("/artisans/<int:artisan_id>", methods=["GET", "POST"])
+@admin_required
+def edit_artisan(artisan_id: int):
+    """Change an artisan's profile, shop, commission override or active status; audited."""
+    artisan = db.session.get(Artisan, artisan_id)
+    if artisan is None:
+        raise NotFound(_("We could not find this page. It may have moved or been removed."))
+    form = ArtisanForm(obj=artisan)
+    if request.method == "GET":
+        form.shop_number.data = artisan.shop.number
+    if form.validate_on_submit():
+        shop = db.session.scalar(select(Shop).where(Shop.number == form.shop_number.data))
+        if shop is None:
+            form.shop_number.errors.append(_("There is no shop with this number."))
+        else:
+            before = {
+                "commission_bps": artisan.commission_bps,
+                "shop": artisan.shop.number,
+                "active": artisan.active,
+            }
+            for name in ("name", "name_ar", "bio_ar", "bio_fr", "bio_en", "commission_bps"):
+                setattr(artisan, name, getattr(form, name).data or None)
+            artisan.name = form.name.data.strip()
+            artisan.active = bool(form.active.data)
+            artisan.shop = shop
+            db.session.flush()
+            after = {
+                "commission_bps": artisan.commission_bps,
+                "shop": shop.number,
+                "active": artisan.active,
+            }
+            record_audit(
+                db.session,
+                "artisan.update",
+                "artisan",
+                artisan.id,
+                user_id=current_user.id,
+                before=before,
+                after=after,
+            )
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("admin.artisans"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/artisan_form.html", form=form, artisan=artisan), status
+
+
+@bp.get("/users")
+@admin_required
+def users():
+    """Accounts of staff, managers and artisans."""
+    rows = db.session.scalars(select(User).order_by(User.role, User.email)).all()
+    return render_template("admin/users.html", users=rows, button=EmptyForm())
+
+
+@bp.post("/users/<int:user_id>/active")
+@admin_required
+def toggle_user(user_id: int):
+    """Switch an account off (or back on); one cannot switch oneself off."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_("We could not find this page. It may have moved or been removed."))
+    if user.id == current_user.id:
+        raise DomainError(_("You cannot switch off your own account."))
+    user.active = not user.active
+    record_audit(
+        db.session, "user.active", "user", user.id, user_id=current_user.id, active=user.active
+    )
+    db.session.commit()
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/invitations", methods=["GET", "POST"])
+@admin_required
+def invitations():
+    """Invite an artisan, a staff member or a manager by email."""
+    form = InvitationForm()
+    makers = db.session.scalars(select(Artisan).order_by(Artisan.name)).all()
+    form.artisan_id.choices = [(0, "—")] + [(a.id, f"{a.name} · {a.shop.number}") for a in makers]
+    if form.validate_on_submit():
+        artisan_id = form.artisan_id.data or None if form.role.data == Role.ARTISAN else None
+        invitation = accounts.invite(
+            db.session,
+            email=form.email.data,
+            role=form.role.data,
+            artisan_id=artisan_id,
+            created_by_id=current_user.id,
+        )
+        link = invitation_link(invitation)
+        with force_locale("ar" if form.role.data == Role.ARTISAN else "fr"):
+            subject = _("Your invitation to the Guelmim crafts centre")
+            body = render_template("accounts/mail/invitation.txt", link=link)
+        queue_account_email(
+            db.session, to=invitation.email, locale="ar", subject=subject, body=body
+        )
+        db.session.commit()
+        deliver_quietly()
+        flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
+        return render_template(
+            "admin/invitations.html",
+            form=InvitationForm(formdata=None, **{}),
+            link=link,
+            makers=makers,
+        )
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/invitations.html", form=form, link=None), status
+
 
 from . import shipping  # noqa: E402,F401  (registers /admin/shipping on this blueprint)

@@ -1,5 +1,252 @@
-"""Routes of the dashboard area."""
+"""The artisan's workshop: own listings, photos, sales and balance; nobody else's."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from storefront.accounts.access import artisan_required, own_or_404
+from storefront.catalog import listings
+from storefront.catalog.models import Product, ProductImage
+from storefront.catalog.services import all_crafts
+from storefront.extensions import db
+from storefront.ledger.services import balance_for_artisan, sales_for_artisan
+
+from .forms import EmptyForm, ListingForm, PhotosForm
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def _own_product(product_id: int) -> Product:
+    return own_or_404(db.session.get(Product, product_id))
+
+
+def _own_image(image_id: int) -> ProductImage:
+    image = db.session.get(ProductImage, image_id)
+    own_or_404(image.product if image else None)
+    return image
+
+
+def _listing_form(product: Product | None = None) -> ListingForm:
+    form = ListingForm(obj=product)
+    form.craft_id.choices = [
+        (c.id, c.name_ar if current_user.locale == "ar" else c.name_fr)
+        for c in all_crafts(db.session)
+        if c.kind == "productive"
+    ]
+    if request.method == "GET":
+        if product is not None:
+            form.price.data = f"{product.price_minor / 100:.2f}"
+        else:
+            form.craft_id.data = current_user.artisan.craft_id
+    return form
+
+
+@bp.get("/")
+@artisan_required
+def index():
+    """My listings with their status, and what the centre owes me."""
+    return render_template(
+        "dashboard/index.html",
+        products=listings.listings_of(db.session, current_user.artisan_id),
+        balance=balance_for_artisan(db.session, current_user.artisan_id),
+        form=EmptyForm(),
+    )
+
+
+@bp.route("/listings/new", methods=["GET", "POST"])
+@artisan_required
+def new_listing():
+    """Create a draft listing."""
+    form = _listing_form()
+    if form.validate_on_submit():
+        product = listings.create_listing(
+            db.session, current_user.artisan, form.values(), user_id=current_user.id
+        )
+        db.session.commit()
+        flash(_("Listing saved as a draft. Add photos, then send it for review."), "success")
+        return redirect(url_for("dashboard.edit_listing", product_id=product.id))
+    return render_template("dashboard/listing_form.html", form=form, product=None), (
+        422 if request.method == "POST" else 200
+    )
+
+
+@bp.route("/listings/<int:product_id>", methods=["GET", "POST"])
+@artisan_required
+def edit_listing(product_id: int):
+    """Edit one of my listings; text changes to a live one wait for review."""
+    product = _own_product(product_id)
+    form = _listing_form(product)
+    if form.validate_on_submit():
+        held = listings.update_listing(db.session, product, form.values(), user_id=current_user.id)
+        db.session.commit()
+        flash(
+            _("Saved. The text changes will show once the centre approves them.")
+            if held
+            else _("Saved."),
+            "success",
+        )
+        return redirect(url_for("dashboard.edit_listing", product_id=product.id))
+    return render_template(
+        "dashboard/listing_form.html",
+        form=form,
+        product=product,
+        photos_form=PhotosForm(),
+        button=EmptyForm(),
+    ), (422 if request.method == "POST" else 200)
+
+
+@bp.post("/listings/<int:product_id>/photos")
+@artisan_required
+def add_photos(product_id: int):
+    """Upload one or more photos to my listing."""
+    product = _own_product(product_id)
+    form = PhotosForm()
+    files = [f for f in (form.photos.data or []) if getattr(f, "filename", "")]
+    if not form.validate_on_submit() or not files:
+        flash(_("Choose at least one photo."), "error")
+        return redirect(url_for("dashboard.edit_listing", product_id=product.id))
+    listings.add_photos(
+        db.session,
+        product,
+        [f.read() for f in files],
+        current_app.config["MEDIA_ROOT"],
+        user_id=current_user.id,
+    )
+    db.session.commit()
+    flash(_("Photos added."), "success")
+    return redirect(url_for("dashboard.edit_listing", product_id=product.id) + "#photos")
+
+
+@bp.post("/photos/<int:image_id>/delete")
+@artisan_required
+def delete_photo(image_id: int):
+    """Remove a photo from my listing."""
+    image = _own_image(image_id)
+    product_id = image.product_id
+    listings.remove_photo(db.session, image, user_id=current_user.id)
+    db.session.commit()
+    return redirect(url_for("dashboard.edit_listing", product_id=product_id) + "#photos")
+
+
+@bp.post("/photos/<int:image_id>/move")
+@artisan_required
+def move_photo(image_id: int):
+    """Move a photo earlier or later in my listing's gallery."""
+    image = _own_image(image_id)
+    step = -1 if request.form.get("step") == "up" else 1
+    listings.move_photo(db.session, image, step)
+    db.session.commit()
+    return redirect(url_for("dashboard.edit_listing", product_id=image.product_id) + "#photos")
+
+
+@bp.post("/photos/<int:image_id>/alt")
+@artisan_required
+def photo_alt(image_id: int):
+    """Describe a photo for people who cannot see it."""
+    image = _own_image(image_id)
+    image.alt = (request.form.get("alt") or "").strip()[:200] or None
+    db.session.commit()
+    return redirect(url_for("dashboard.edit_listing", product_id=image.product_id) + "#photos")
+
+
+@bp.post("/listings/<int:product_id>/submit")
+@artisan_required
+def submit_listing(product_id: int):
+    """Send my draft for review."""
+    product = _own_product(product_id)
+    listings.submit_listing(db.session, product, user_id=current_user.id)
+    db.session.commit()
+    flash(_("Sent for review. The centre will check it soon."), "success")
+    return redirect(url_for("dashboard.index"))
+
+
+@bp.post("/listings/<int:product_id>/archive")
+@artisan_required
+def archive_listing(product_id: int):
+    """Take my listing off sale."""
+    product = _own_product(product_id)
+    listings.archive_listing(db.session, product, user_id=current_user.id)
+    db.session.commit()
+    flash(_("The listing is archived."), "success")
+    return redirect(url_for("dashboard.index"))
+
+
+def _month_arg() -> str | None:
+    month = request.args.get("month", "")
+    return month if MONTH.match(month) else None
+
+
+@bp.get("/sales")
+@artisan_required
+def sales():
+    """Every sale of my work, online and in the showroom, with my share and my balance."""
+    month = _month_arg()
+    rows = sales_for_artisan(db.session, current_user.artisan_id, month=month)
+    return render_template(
+        "dashboard/sales.html",
+        rows=rows,
+        month=month,
+        balance=balance_for_artisan(db.session, current_user.artisan_id),
+        totals={k: sum(getattr(r, k) for r in rows) for k in ("gross", "commission", "share")},
+    )
+
+
+@bp.get("/sales.csv")
+@artisan_required
+def sales_csv():
+    """My sales as a spreadsheet file (amounts in MAD)."""
+    month = _month_arg()
+    rows = sales_for_artisan(db.session, current_user.artisan_id, month=month)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "date",
+            "order",
+            "channel",
+            "sku",
+            "title",
+            "quantity",
+            "refunded",
+            "gross_mad",
+            "commission_mad",
+            "share_mad",
+        ]
+    )
+    for r in rows:
+        writer.writerow(
+            [
+                r.date.isoformat(timespec="minutes"),
+                r.order_number,
+                r.channel,
+                r.sku,
+                r.title,
+                r.quantity,
+                r.refunded_quantity,
+                f"{r.gross / 100:.2f}",
+                f"{r.commission / 100:.2f}",
+                f"{r.share / 100:.2f}",
+            ]
+        )
+    name = f"sales-{month or 'all'}.csv"
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -26,6 +26,7 @@ class MessageKind(StrEnum):
 
     RECEIPT = "receipt"
     ARTISAN_NOTICE = "artisan_notice"
+    ACCOUNT = "account"
 
 
 class OutboxMessage(db.Model):
@@ -45,5 +46,8 @@ class OutboxMessage(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Account messages (invitations, password resets) are written when queued.
+    subject: Mapped[str | None] = mapped_column(String(200))
+    body: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]

@@ -24,6 +24,8 @@ SMTP_TIMEOUT_SECONDS = 10
 
 def render_message(message: OutboxMessage) -> tuple[str, str]:
     """Subject and plain-text body, in the recipient's language."""
+    if message.kind == MessageKind.ACCOUNT:
+        return message.subject or "", message.body or ""
     order = db.session.get(Order, message.order_id)
     link = f"{current_app.config['PUBLIC_URL'].rstrip('/')}/orders/{order.token}"
 

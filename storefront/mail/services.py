@@ -54,6 +54,18 @@ def queue_order_emails(session: Session, order: Order) -> list[OutboxMessage]:
     return messages
 
 
+def queue_account_email(
+    session: Session, *, to: str, locale: str, subject: str, body: str
+) -> OutboxMessage:
+    """Queue an already written account message (invitation, password reset)."""
+    message = OutboxMessage(
+        kind=MessageKind.ACCOUNT, to_address=to, locale=locale, subject=subject, body=body
+    )
+    session.add(message)
+    session.flush()
+    return message
+
+
 def due_messages(session: Session, *, now: datetime | None = None, limit: int = 20) -> list[int]:
     """Ids of pending messages whose time to (re)try has come, oldest first."""
     return list(

@@ -1,0 +1,187 @@
+"""Users, passwords (argon2id), invitations and password resets."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from storefront.audit import record_audit
+from storefront.errors import Conflict, DomainError, NotFound
+from storefront.timeutil import utcnow
+
+from .models import Invitation, Role, User
+
+MIN_PASSWORD_LENGTH = 10
+INVITATION_DAYS = 7
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# Verified against when the email is unknown, so both paths take about the same time.
+_DUMMY_HASH = _hasher.hash("not a real password")
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of a password."""
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Whether password matches the hash (False for a missing or malformed hash)."""
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def check_password_rules(password: str) -> None:
+    """Raise DomainError (422) unless the password is long enough."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(
+            _l("Choose a password of at least %(n)s characters.", n=MIN_PASSWORD_LENGTH)
+        )
+
+
+def normalise_email(email: str) -> str:
+    """Trimmed and lower-cased, as stored."""
+    return email.strip().lower()
+
+
+def user_by_email(session: Session, email: str) -> User | None:
+    """The user with this email, any case."""
+    return session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with these credentials, or None; records the sign-in time."""
+    user = user_by_email(session, email)
+    valid = verify_password(user.password_hash if user else None, password)
+    if user is None or not valid or not user.active:
+        return None
+    user.last_login_at = utcnow()
+    if _hasher.check_needs_rehash(user.password_hash or ""):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    role: Role | str,
+    password: str | None = None,
+    artisan_id: int | None = None,
+    name: str = "",
+    locale: str = "ar",
+    actor_id: int | None = None,
+) -> User:
+    """Add a user; raises Conflict (409) if the email is taken, DomainError for a bad role."""
+    if role not in Role._value2member_map_:
+        raise DomainError(_l("Unknown role."))
+    if (role == Role.ARTISAN) != (artisan_id is not None):
+        raise DomainError(_l("An artisan account must belong to one artisan."))
+    if user_by_email(session, email) is not None:
+        raise Conflict(_l("An account with this email already exists."))
+    if password is not None:
+        check_password_rules(password)
+    user = User(
+        email=normalise_email(email),
+        role=str(role),
+        artisan_id=artisan_id,
+        name=name,
+        locale=locale,
+        password_hash=hash_password(password) if password else None,
+    )
+    session.add(user)
+    session.flush()
+    record_audit(session, "user.create", "user", user.id, user_id=actor_id, role=str(role))
+    return user
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    """Replace a user's password (which also voids any reset link made before)."""
+    check_password_rules(password)
+    user.password_hash = hash_password(password)
+    session.flush()
+
+
+def invite(
+    session: Session,
+    *,
+    email: str,
+    role: Role | str,
+    artisan_id: int | None,
+    created_by_id: int,
+    days: int = INVITATION_DAYS,
+) -> Invitation:
+    """Record an invitation; the caller signs (id, nonce) into the link it sends."""
+    if user_by_email(session, email) is not None:
+        raise Conflict(_l("An account with this email already exists."))
+    if (role == Role.ARTISAN) != (artisan_id is not None):
+        raise DomainError(_l("An artisan account must belong to one artisan."))
+    invitation = Invitation(
+        email=normalise_email(email),
+        role=str(role),
+        artisan_id=artisan_id,
+        nonce=secrets.token_urlsafe(32),
+        created_by_id=created_by_id,
+        expires_at=utcnow() + timedelta(days=days),
+    )
+    session.add(invitation)
+    session.flush()
+    record_audit(
+        session,
+        "invitation.create",
+        "invitation",
+        invitation.id,
+        user_id=created_by_id,
+        email=invitation.email,
+        role=str(role),
+        artisan_id=artisan_id,
+    )
+    return invitation
+
+
+def open_invitation(session: Session, invitation_id: int, nonce: str) -> Invitation:
+    """The unused, unexpired invitation for a link; NotFound (404) otherwise."""
+    invitation = session.get(Invitation, invitation_id)
+    if (
+        invitation is None
+        or not secrets.compare_digest(invitation.nonce, nonce)
+        or invitation.used_at is not None
+        or invitation.expires_at <= utcnow()
+    ):
+        raise NotFound(_l("This invitation link is no longer valid. Ask the centre for a new one."))
+    return invitation
+
+
+def accept_invitation(
+    session: Session, invitation: Invitation, *, password: str, name: str, locale: str
+) -> User:
+    """Create the invited account; a guarded update makes the link single-use (Conflict 409)."""
+    check_password_rules(password)
+    used = session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    if used.rowcount != 1:
+        raise Conflict(_l("This invitation link is no longer valid. Ask the centre for a new one."))
+    return create_user(
+        session,
+        email=invitation.email,
+        role=invitation.role,
+        password=password,
+        artisan_id=invitation.artisan_id,
+        name=name,
+        locale=locale,
+        actor_id=invitation.created_by_id,
+    )
+
+
+def reset_fingerprint(user: User) -> str:
+    """A short digest of the current password hash: a reset link dies once the password changes."""
+    return (user.password_hash or "none")[-12:]

@@ -1,0 +1,88 @@
+"""The artisan's listing and photo forms."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from storefront.money import parse_amount
+
+LANGS = (("ar", _l("Arabic")), ("fr", _l("French")), ("en", _l("English")))
+
+
+def _amount(form, field) -> None:
+    try:
+        field.minor = parse_amount(field.data or "")
+    except ValueError:
+        raise ValidationError(
+            _l("Write the price in dirhams, for example 250 or 249.50.")
+        ) from None
+    if field.minor <= 0:
+        raise ValidationError(_l("The price must be more than zero."))
+
+
+class ListingForm(FlaskForm):
+    """Title, description and materials per language; craft, price, stock and details."""
+
+    title_ar = StringField(_l("Title (Arabic)"), validators=[Optional(), Length(max=200)])
+    title_fr = StringField(_l("Title (French)"), validators=[Optional(), Length(max=200)])
+    title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=200)])
+    description_ar = TextAreaField(_l("Description (Arabic)"), validators=[Length(max=5000)])
+    description_fr = TextAreaField(_l("Description (French)"), validators=[Length(max=5000)])
+    description_en = TextAreaField(_l("Description (English)"), validators=[Length(max=5000)])
+    materials_ar = StringField(_l("Materials (Arabic)"), validators=[Length(max=200)])
+    materials_fr = StringField(_l("Materials (French)"), validators=[Length(max=200)])
+    materials_en = StringField(_l("Materials (English)"), validators=[Length(max=200)])
+    craft_id = SelectField(_l("Craft"), coerce=int, validators=[DataRequired()])
+    price = StringField(_l("Price (MAD)"), validators=[DataRequired(), _amount])
+    stock = IntegerField(_l("How many in stock"), validators=[NumberRange(0, 10_000)], default=1)
+    made_to_order = BooleanField(_l("Made to order when out of stock"))
+    lead_days = IntegerField(_l("Days to make one"), validators=[Optional(), NumberRange(1, 365)])
+    weight_grams = IntegerField(
+        _l("Weight with packing (grams)"), validators=[NumberRange(1, 100_000)], default=500
+    )
+    dimensions = StringField(_l("Dimensions"), validators=[Length(max=80)])
+
+    def values(self) -> dict:
+        """The cleaned values, keyed by Product column."""
+        data = {
+            name: (getattr(self, name).data or "").strip() or None
+            for name in (
+                "title_ar",
+                "title_fr",
+                "title_en",
+                "description_ar",
+                "description_fr",
+                "description_en",
+                "materials_ar",
+                "materials_fr",
+                "materials_en",
+                "dimensions",
+            )
+        }
+        data.update(
+            craft_id=self.craft_id.data,
+            price_minor=self.price.minor,
+            stock=self.stock.data or 0,
+            made_to_order=bool(self.made_to_order.data),
+            lead_days=self.lead_days.data if self.made_to_order.data else None,
+            weight_grams=self.weight_grams.data,
+        )
+        return data
+
+
+class PhotosForm(FlaskForm):
+    """One or more photos, straight from a phone camera."""
+
+    photos = MultipleFileField(_l("Add photos"))
+
+
+class EmptyForm(FlaskForm):
+    """A button that only needs the CSRF token."""
+
+
+class RejectForm(FlaskForm):
+    """Why a listing is refused."""
+
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=1000)])
