@@ -84,7 +84,9 @@ class Order(db.Model):
     currency: Mapped[str] = mapped_column(String(3), default="mad")
     payment_method: Mapped[str | None] = mapped_column(String(16))
     payment_reference: Mapped[str | None] = mapped_column(String(120))
-    register_session_id: Mapped[int | None] = mapped_column(index=True)
+    register_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("register_sessions.id"), index=True
+    )
     staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     hold_expires_at: Mapped[datetime | None] = mapped_column(index=True)
     paid_at: Mapped[datetime | None] = mapped_column(index=True)

@@ -1,0 +1,72 @@
+"""Parsing the showroom's forms: denomination counts, amounts, dates; errors keep the input."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
+
+from storefront.money import parse_amount
+
+from .models import DENOMINATIONS
+
+MAX_PIECES = 100_000
+
+
+class FormErrors(dict):
+    """Field name → translated message; empty when the form is valid."""
+
+
+def parse_counts(form: MultiDict, errors: FormErrors, prefix: str = "n_") -> dict[int, int]:
+    """Read one whole-number field per denomination (`n_20000` …); an empty field counts 0."""
+    pieces: dict[int, int] = {}
+    for denomination in DENOMINATIONS:
+        name = f"{prefix}{denomination}"
+        raw = (form.get(name) or "").strip()
+        if not raw:
+            pieces[denomination] = 0
+        elif raw.isdigit() and int(raw) <= MAX_PIECES:
+            pieces[denomination] = int(raw)
+        else:
+            errors[name] = _l("Enter a whole number, zero or more.")
+    return pieces
+
+
+def parse_money(form: MultiDict, name: str, errors: FormErrors, *, required: bool = False) -> int:
+    """Read an amount in MAD ("12", "12.50", "12,50") as minor units; empty is 0 unless required."""
+    raw = (form.get(name) or "").strip()
+    if not raw:
+        if required:
+            errors[name] = _l("Enter an amount.")
+        return 0
+    try:
+        return parse_amount(raw)
+    except ValueError:
+        errors[name] = _l("Enter an amount such as 120 or 120.50.")
+        return 0
+
+
+def parse_text(form: MultiDict, name: str, errors: FormErrors, *, required: bool = False,
+               max_length: int = 200) -> str:  # fmt: skip
+    """Read a trimmed text field of at most max_length characters."""
+    value = (form.get(name) or "").strip()
+    if required and not value:
+        errors[name] = _l("This field is required.")
+    elif len(value) > max_length:
+        errors[name] = _l("At most %(n)s characters.", n=max_length)
+    return value
+
+
+def parse_int(value: str | None, default: int | None = None) -> int | None:
+    """A positive whole number from a query or form value, else the default."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and 0 < len(value) < 10 else default
+
+
+def parse_date(value: str | None) -> date | None:
+    """An ISO date (YYYY-MM-DD), or None."""
+    try:
+        return date.fromisoformat((value or "").strip()[:10])
+    except ValueError:
+        return None

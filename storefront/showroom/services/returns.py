@@ -1,0 +1,206 @@
+"""Returns at the counter: refund chosen lines in cash, to the card terminal, or through Stripe."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storefront.accounts.models import User
+from storefront.audit import record_audit
+from storefront.errors import Conflict, DomainError
+from storefront.ledger.models import EntryKind
+from storefront.orders.models import Channel, Order, OrderLine, OrderStatus
+from storefront.orders.services import refund_order_lines
+
+from ..models import Refund, RefundLine, RegisterSession, ShowroomPayment, TenderMethod
+from .drawer import drawer_summary, hold_open
+
+REFUNDABLE = (OrderStatus.PAID, OrderStatus.FULFILLED, OrderStatus.PARTIALLY_REFUNDED)
+
+# (payment_intent, amount_minor, idempotency_key, metadata) -> the gateway's refund id.
+StripeRefunder = Callable[[str, int, str, dict[str, str]], str]
+
+
+def refund_methods(session: Session, order: Order) -> list[str]:
+    """How an order can be refunded: Stripe for online payments, else cash or card terminal."""
+    if order.channel == Channel.ONLINE:
+        return [TenderMethod.STRIPE] if order.payment_method == "stripe" else [TenderMethod.CASH]
+    used = set(
+        session.scalars(select(ShowroomPayment.method).where(ShowroomPayment.order_id == order.id))
+    )
+    methods = [TenderMethod.CASH]
+    if TenderMethod.CARD_TERMINAL in used:
+        methods.append(TenderMethod.CARD_TERMINAL)
+    return methods
+
+
+def _card_paid(session: Session, order: Order) -> int:
+    """What the order paid on the card terminal less what went back to the card (after flush)."""
+    paid = session.scalar(
+        select(func.coalesce(func.sum(ShowroomPayment.amount_minor), 0)).where(
+            ShowroomPayment.order_id == order.id,
+            ShowroomPayment.method == TenderMethod.CARD_TERMINAL,
+        )
+    )
+    back = session.scalar(
+        select(func.coalesce(func.sum(Refund.amount_minor), 0)).where(
+            Refund.order_id == order.id, Refund.method == TenderMethod.CARD_TERMINAL
+        )
+    )
+    return int(paid or 0) - int(back or 0)
+
+
+def refund_by_key(session: Session, key: str) -> Refund | None:
+    """A refund already recorded for a form's one-time key (a double submit finds it)."""
+    return session.scalar(select(Refund).where(Refund.idempotency_key == key[:80]))
+
+
+def _check_request(
+    session: Session,
+    order: Order,
+    method: TenderMethod,
+    reason: str,
+    reference: str,
+    register_session: RegisterSession | None,
+) -> None:
+    if not reason.strip():
+        raise DomainError(_("Give a reason for the return."))
+    if order.status not in REFUNDABLE:
+        raise Conflict(_("This order cannot be refunded in its present state."))
+    if method not in refund_methods(session, order):
+        raise DomainError(_("This order cannot be refunded that way."))
+    if method == TenderMethod.CARD_TERMINAL and not reference.strip():
+        raise DomainError(_("Enter the card terminal's reference."))
+    if method in (TenderMethod.CASH, TenderMethod.CARD_TERMINAL):
+        if register_session is None:
+            raise DomainError(_("Open the register before refunding at the counter."))
+        hold_open(session, register_session)
+
+
+def _chosen_lines(order: Order, items: list[tuple[int, int]]) -> list[tuple[OrderLine, int]]:
+    by_id = {line.id: line for line in order.lines}
+    chosen: list[tuple[OrderLine, int]] = []
+    for line_id, quantity in items:
+        if quantity <= 0:
+            continue
+        if line_id not in by_id:
+            raise DomainError(_("This line is not part of the order."))
+        chosen.append((by_id[line_id], quantity))
+    if not chosen:
+        raise DomainError(_("Choose at least one piece to refund."))
+    return chosen
+
+
+def _give_back(
+    session: Session,
+    refund: Refund,
+    order: Order,
+    register_session: RegisterSession | None,
+    stripe_refunder: StripeRefunder | None,
+    refund_key: str,
+) -> None:
+    """Check the drawer or the card can give the amount back, or send it back through Stripe."""
+    if refund.method == TenderMethod.CASH and register_session is not None:
+        if drawer_summary(session, register_session).expected_cash < 0:
+            raise DomainError(_("The drawer does not hold enough cash for this refund."))
+    if refund.method == TenderMethod.CARD_TERMINAL and _card_paid(session, order) < 0:
+        raise DomainError(
+            _("More than was paid by card would go back to the card; refund the rest in cash.")
+        )
+    if refund.method == TenderMethod.STRIPE:
+        if stripe_refunder is None or not order.payment_reference:
+            raise DomainError(_("Online refunds are not available right now."))
+        refund.reference = stripe_refunder(
+            order.payment_reference,
+            refund.amount_minor,
+            f"showroom-refund-{refund_key[:60]}",
+            {"order_number": order.number, "showroom_refund_id": str(refund.id)},
+        )
+
+
+def refund_at_counter(
+    session: Session,
+    order: Order,
+    *,
+    items: list[tuple[int, int]],
+    reason: str,
+    restock: bool,
+    method: TenderMethod | str,
+    user: User,
+    register_session: RegisterSession | None,
+    refund_key: str,
+    reference: str = "",
+    stripe_refunder: StripeRefunder | None = None,
+) -> Refund:
+    """Refund (order_line_id, quantity) items of a paid order, with a reason.
+
+    The ledger gets reversing entries through orders.services.refund_order_lines (guarded: a
+    unit is never refunded twice, Conflict otherwise), the pieces go back to stock when
+    `restock`, and the amount is what the ledger reversed (the lines' share of what was paid,
+    cumulative rounding, see ledger.services). Cash comes from the open drawer (held open, and
+    it must hold enough, else DomainError); the card terminal needs its reference and gives
+    back at most what the order paid by card (DomainError otherwise); an online
+    Stripe order is refunded through `stripe_refunder` with `refund_key` as Stripe's idempotency
+    key, so a retried form refunds once. Raises DomainError for a bad choice of lines or method.
+    """
+    method = TenderMethod(method)
+    _check_request(session, order, method, reason, reference, register_session)
+    chosen = _chosen_lines(order, items)
+    refund = Refund(
+        order_id=order.id,
+        register_session_id=register_session.id if register_session else None,
+        method=method,
+        amount_minor=0,
+        reason=reason.strip()[:200],
+        restock=restock,
+        reference=reference.strip()[:120] or None,
+        idempotency_key=refund_key[:80],
+        user_id=user.id,
+    )
+    session.add(refund)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise Conflict(_("This return was already recorded.")) from exc
+    entries = refund_order_lines(
+        session,
+        order,
+        chosen,
+        restock=restock,
+        refund_id=refund.id,
+        user_id=user.id,
+        reason=refund.reason,
+    )
+    for line, quantity in chosen:
+        amount = -sum(
+            e.amount_minor
+            for e in entries
+            if e.order_line_id == line.id and e.kind == EntryKind.REFUND
+        )
+        refund.lines.append(
+            RefundLine(order_line_id=line.id, quantity=quantity, amount_minor=amount)
+        )
+    refund.amount_minor = sum(rl.amount_minor for rl in refund.lines)
+    session.flush()
+
+    _give_back(session, refund, order, register_session, stripe_refunder, refund_key)
+    session.flush()
+    record_audit(
+        session,
+        "showroom.refund",
+        "refund",
+        refund.id,
+        user_id=user.id,
+        order=order.number,
+        method=str(method),
+        amount_minor=refund.amount_minor,
+        restock=restock,
+        lines={rl.order_line_id: rl.quantity for rl in refund.lines},
+        reason=refund.reason,
+        reference=refund.reference,
+    )
+    return refund

@@ -1,0 +1,64 @@
+"""The day's reconciliation page, its CSV export and its server-drawn charts."""
+
+from __future__ import annotations
+
+from flask import Response, redirect, render_template, url_for
+
+from storefront.accounts.access import staff_required
+from storefront.errors import NotFound
+from storefront.extensions import db
+from storefront.i18n import tr
+
+from .. import services
+from ..forms import parse_date
+from ..services.chart import bar_chart
+from .common import bp
+
+
+def _day(value: str):
+    day = parse_date(value)
+    if day is None:
+        from flask_babel import gettext as _
+
+        raise NotFound(_("Dates look like 2025-01-31."))
+    return day
+
+
+@bp.get("/reconciliation")
+@staff_required
+def reconciliation_today():
+    """Today's reconciliation."""
+    return redirect(url_for(".reconciliation", day=services.local_date().isoformat()))
+
+
+@bp.get("/reconciliation/<day>")
+@staff_required
+def reconciliation(day: str):
+    """Per session and for the day: takings by method, expected against counted, per artisan."""
+    when = _day(day)
+    report = services.day_report(db.session, when)
+    crafts = bar_chart([(tr(c, "name") if c else slug, s, o) for c, slug, s, o in report.crafts])
+    makers = bar_chart(
+        [(f"{r.shop_number} · {r.name}", r.showroom_gross, r.online_gross) for r in report.artisans]
+    )
+    return render_template(
+        "showroom/reconciliation.html",
+        report=report,
+        craft_chart=crafts,
+        artisan_chart=makers,
+        previous=(when.fromordinal(when.toordinal() - 1)).isoformat(),
+        following=(when.fromordinal(when.toordinal() + 1)).isoformat(),
+    )
+
+
+@bp.get("/reconciliation/<day>.csv")
+@staff_required
+def reconciliation_csv(day: str):
+    """The day's reconciliation as CSV (amounts in MAD with a decimal point)."""
+    when = _day(day.removesuffix(".csv"))
+    body = services.report_csv(services.day_report(db.session, when))
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="reconciliation-{when}.csv"'},
+    )
