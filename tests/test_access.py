@@ -18,12 +18,14 @@ RULES = [
     ("/staff", {"staff", "admin"}),
 ]
 ADMIN_ONLY = ("/admin/artisans", "/admin/users", "/admin/invitations")
+# Showroom steps only a manager may take.
+MANAGER_ACTIONS = ("/sign-off", "/adjustments")
 VISITORS = ("anonymous", "artisan_a", "artisan_b", "staff", "admin")
 
 
 def allowed(path: str) -> set[str] | None:
     """Roles that may use a path, or None when it is public."""
-    if path.startswith(ADMIN_ONLY):
+    if path.startswith(ADMIN_ONLY) or path.endswith(MANAGER_ACTIONS):
         return {"admin"}
     for prefix, roles in RULES:
         if path.startswith(prefix):
