@@ -131,7 +131,7 @@ def add_photos(product_id: int):
     )
     db.session.commit()
     flash(_("Photos added."), "success")
-    return redirect(url_for("dashboard.edit_listing", product_id=product.id) + "#photos")
+    return redirect(url_for("dashboard.edit_listing", product_id=product.id) + "#photo-list")
 
 
 @bp.post("/photos/<int:image_id>/delete")
@@ -142,7 +142,7 @@ def delete_photo(image_id: int):
     product_id = image.product_id
     listings.remove_photo(db.session, image, user_id=current_user.id)
     db.session.commit()
-    return redirect(url_for("dashboard.edit_listing", product_id=product_id) + "#photos")
+    return redirect(url_for("dashboard.edit_listing", product_id=product_id) + "#photo-list")
 
 
 @bp.post("/photos/<int:image_id>/move")
@@ -153,7 +153,7 @@ def move_photo(image_id: int):
     step = -1 if request.form.get("step") == "up" else 1
     listings.move_photo(db.session, image, step)
     db.session.commit()
-    return redirect(url_for("dashboard.edit_listing", product_id=image.product_id) + "#photos")
+    return redirect(url_for("dashboard.edit_listing", product_id=image.product_id) + "#photo-list")
 
 
 @bp.post("/photos/<int:image_id>/alt")
@@ -163,7 +163,7 @@ def photo_alt(image_id: int):
     image = _own_image(image_id)
     image.alt = (request.form.get("alt") or "").strip()[:200] or None
     db.session.commit()
-    return redirect(url_for("dashboard.edit_listing", product_id=image.product_id) + "#photos")
+    return redirect(url_for("dashboard.edit_listing", product_id=image.product_id) + "#photo-list")
 
 
 @bp.post("/listings/<int:product_id>/submit")
