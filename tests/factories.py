@@ -101,7 +101,7 @@ def make_product(session: Session, **overrides) -> Product:
 def make_user(session: Session, **overrides) -> User:
     """A staff user with the password 'correct horse battery' (hash set by accounts, if built)."""
     n = next(_seq)
-    values = dict(email=f"user{n}@example.test", role="staff", name=f"User {n}")
+    values = dict(email=f"user{n}@example.com", role="staff", name=f"User {n}")
     values.update(overrides)
     password = values.pop("password", "correct horse battery")
     user = User(**values)

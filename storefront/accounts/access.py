@@ -29,7 +29,7 @@ def roles_required(*roles: Role | str) -> Callable[[F], F]:
             if not current_user.is_authenticated:
                 if "accounts.login" in current_app.view_functions and request.method == "GET":
                     return redirect(url_for("accounts.login", next=request.full_path))
-                raise Forbidden("sign in required", status_code=401)
+                raise Forbidden(_sign_in(), status_code=401)
             if current_user.role not in allowed:
                 raise Forbidden(_denied())
             return view(*args, **kwargs)
@@ -68,6 +68,12 @@ def _denied() -> str:
     from flask_babel import gettext as _
 
     return _("You are not allowed to open this page.")
+
+
+def _sign_in() -> str:
+    from flask_babel import gettext as _
+
+    return _("Please sign in first.")
 
 
 def _not_found() -> str:

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from storefront.i18n import LANGUAGE_NAMES, LANGUAGES
@@ -44,7 +45,7 @@ class AcceptInvitationForm(PasswordForm):
 
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
     locale = SelectField(
-        _l("Language"), choices=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
+        _l("Language"), choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
     )
 
 

@@ -170,6 +170,7 @@ def accept_invitation(
     )
     if used.rowcount != 1:
         raise Conflict(_l("This invitation link is no longer valid. Ask the centre for a new one."))
+    invitation.used_at = utcnow()
     return create_user(
         session,
         email=invitation.email,

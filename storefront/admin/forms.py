@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 
@@ -13,9 +14,9 @@ class InvitationForm(FlaskForm):
     role = SelectField(
         _l("Role"),
         choices=[
-            ("artisan", _l("Artisan")),
-            ("staff", _l("Showroom staff")),
-            ("admin", _l("Manager")),
+            SelectChoice("artisan", _l("Artisan")),
+            SelectChoice("staff", _l("Showroom staff")),
+            SelectChoice("admin", _l("Manager")),
         ],
     )
     artisan_id = SelectField(_l("Artisan (for an artisan account)"), coerce=int, default=0)

@@ -7,6 +7,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from storefront.accounts import services as accounts
 from storefront.accounts.access import admin_required, staff_required
@@ -165,7 +166,9 @@ def invitations():
     """Invite an artisan, a staff member or a manager by email."""
     form = InvitationForm()
     makers = db.session.scalars(select(Artisan).order_by(Artisan.name)).all()
-    form.artisan_id.choices = [(0, "—")] + [(a.id, f"{a.name} · {a.shop.number}") for a in makers]
+    form.artisan_id.choices = [SelectChoice(0, "—")] + [
+        SelectChoice(a.id, f"{a.name} · {a.shop.number}") for a in makers
+    ]
     if form.validate_on_submit():
         artisan_id = form.artisan_id.data or None if form.role.data == Role.ARTISAN else None
         invitation = accounts.invite(
@@ -185,14 +188,10 @@ def invitations():
         db.session.commit()
         deliver_quietly()
         flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
-        return render_template(
-            "admin/invitations.html",
-            form=InvitationForm(formdata=None, **{}),
-            link=link,
-            makers=makers,
-        )
+        flash(_("You can also share this link yourself: %(link)s", link=link), "info")
+        return redirect(url_for("admin.invitations"))
     status = 422 if request.method == "POST" else 200
-    return render_template("admin/invitations.html", form=form, link=None), status
+    return render_template("admin/invitations.html", form=form), status
 
 
 from . import shipping  # noqa: E402,F401  (registers /admin/shipping on this blueprint)

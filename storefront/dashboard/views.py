@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from storefront.accounts.access import artisan_required, own_or_404
 from storefront.catalog import listings
@@ -45,7 +46,7 @@ def _own_image(image_id: int) -> ProductImage:
 def _listing_form(product: Product | None = None) -> ListingForm:
     form = ListingForm(obj=product)
     form.craft_id.choices = [
-        (c.id, c.name_ar if current_user.locale == "ar" else c.name_fr)
+        SelectChoice(c.id, c.name_ar if current_user.locale == "ar" else c.name_fr)
         for c in all_crafts(db.session)
         if c.kind == "productive"
     ]
@@ -130,7 +131,7 @@ def add_photos(product_id: int):
     )
     db.session.commit()
     flash(_("Photos added."), "success")
-    return redirect(url_for("dashboard.edit_listing", product_id=product.id) + "#photos")
+    return redirect(url_for("dashboard.edit_listing", product_id=product.id) + "#photo-list")
 
 
 @bp.post("/photos/<int:image_id>/delete")
@@ -141,7 +142,7 @@ def delete_photo(image_id: int):
     product_id = image.product_id
     listings.remove_photo(db.session, image, user_id=current_user.id)
     db.session.commit()
-    return redirect(url_for("dashboard.edit_listing", product_id=product_id) + "#photos")
+    return redirect(url_for("dashboard.edit_listing", product_id=product_id) + "#photo-list")
 
 
 @bp.post("/photos/<int:image_id>/move")
@@ -152,7 +153,7 @@ def move_photo(image_id: int):
     step = -1 if request.form.get("step") == "up" else 1
     listings.move_photo(db.session, image, step)
     db.session.commit()
-    return redirect(url_for("dashboard.edit_listing", product_id=image.product_id) + "#photos")
+    return redirect(url_for("dashboard.edit_listing", product_id=image.product_id) + "#photo-list")
 
 
 @bp.post("/photos/<int:image_id>/alt")
@@ -162,7 +163,7 @@ def photo_alt(image_id: int):
     image = _own_image(image_id)
     image.alt = (request.form.get("alt") or "").strip()[:200] or None
     db.session.commit()
-    return redirect(url_for("dashboard.edit_listing", product_id=image.product_id) + "#photos")
+    return redirect(url_for("dashboard.edit_listing", product_id=image.product_id) + "#photo-list")
 
 
 @bp.post("/listings/<int:product_id>/submit")
