@@ -45,9 +45,20 @@ class StoredImage:
     widths: str
 
 
+# ISO media "ftyp" brands of HEIC/HEIF photos (iPhones' default format).
+HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"mif1", b"msf1", b"heim", b"heis")
+
+
 def _open_checked(data: bytes) -> Image.Image:
     if not data:
         raise ImageRejected(_l("The file is empty."))
+    if data[4:8] == b"ftyp" and data[8:12] in HEIF_BRANDS:
+        raise ImageRejected(
+            _l(
+                "HEIC photos are not accepted yet. On an iPhone, choose Settings › Camera › "
+                "Formats › Most Compatible, or send the photo as JPEG."
+            )
+        )
     if len(data) > MAX_UPLOAD_BYTES:
         raise ImageRejected(_l("The photo is larger than 15 MB."), status_code=413)
     try:

@@ -26,6 +26,7 @@ from storefront.catalog.models import Product, ProductImage
 from storefront.catalog.services import all_crafts
 from storefront.extensions import db
 from storefront.ledger.services import balance_for_artisan, sales_for_artisan
+from storefront.orders.models import OrderLine
 
 from .forms import EmptyForm, ListingForm, PhotosForm
 
@@ -206,6 +207,17 @@ def sales():
         balance=balance_for_artisan(db.session, current_user.artisan_id),
         totals={k: sum(getattr(r, k) for r in rows) for k in ("gross", "commission", "share")},
     )
+
+
+@bp.get("/sales/<int:line_id>")
+@artisan_required
+def sale(line_id: int):
+    """One sold line of my work: order, channel, amounts and returns."""
+    line = own_or_404(db.session.get(OrderLine, line_id))
+    row = next(
+        r for r in sales_for_artisan(db.session, current_user.artisan_id) if r.line_id == line.id
+    )
+    return render_template("dashboard/sale.html", row=row)
 
 
 @bp.get("/sales.csv")
