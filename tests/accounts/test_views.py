@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
+from storefront import create_app
 from storefront.accounts.models import User
+from storefront.extensions import db
 from storefront.mail.models import OutboxMessage
 from tests.factories import make_artisan, make_user
 
@@ -35,13 +38,19 @@ def test_next_only_follows_local_paths(client, session):
     assert response.headers["Location"].endswith("/admin/")
 
 
-def test_login_is_rate_limited_with_a_clear_message(app_config, session):
-    from storefront import create_app
-
+@pytest.fixture
+def limited_client(app_config):
+    """A client of an app with rate limits on (the other tests switch them off)."""
     app = create_app({**app_config, "RATELIMIT_ENABLED": True})
-    client = app.test_client()
+    yield app.test_client()
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_login_is_rate_limited_with_a_clear_message(limited_client, session):
     codes = [
-        client.post("/login?lang=fr", data={"email": "x@example.com", "password": "bad"})
+        limited_client.post("/login?lang=fr", data={"email": "x@example.com", "password": "bad"})
         for _ in range(6)
     ]
     assert [r.status_code for r in codes[:5]] == [422] * 5
