@@ -7,9 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from storefront import create_app
 from storefront.accounts.models import User
-from storefront.extensions import db
 from storefront.mail.models import OutboxMessage
 from tests.factories import make_artisan, make_user
 
@@ -38,24 +36,21 @@ def test_next_only_follows_local_paths(client, session):
     assert response.headers["Location"].endswith("/admin/")
 
 
-@pytest.fixture
-def limited_client(app_config):
-    """A client of an app with rate limits on (the other tests switch them off)."""
-    app = create_app({**app_config, "RATELIMIT_ENABLED": True})
-    yield app.test_client()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+class TestRateLimit:
+    """Sign-in with the rate limits on (the other tests switch them off)."""
 
+    @pytest.fixture
+    def app_config(self, app_config):
+        return {**app_config, "RATELIMIT_ENABLED": True}
 
-def test_login_is_rate_limited_with_a_clear_message(limited_client, session):
-    codes = [
-        limited_client.post("/login?lang=fr", data={"email": "x@example.com", "password": "bad"})
-        for _ in range(6)
-    ]
-    assert [r.status_code for r in codes[:5]] == [422] * 5
-    assert codes[5].status_code == 429
-    assert "Trop de tentatives" in codes[5].get_data(as_text=True)
+    def test_login_is_rate_limited_with_a_clear_message(self, client):
+        codes = [
+            client.post("/login?lang=fr", data={"email": "x@example.com", "password": "bad"})
+            for _ in range(6)
+        ]
+        assert [r.status_code for r in codes[:5]] == [422] * 5
+        assert codes[5].status_code == 429
+        assert "Trop de tentatives" in codes[5].get_data(as_text=True)
 
 
 def _link(session, path: str) -> str:
