@@ -13,11 +13,12 @@ RULES = [
     ("/dashboard", {"artisan"}),
     ("/admin/listings", {"staff", "admin"}),
     ("/admin/shipping", {"staff", "admin"}),
+    ("/admin/invitations", {"staff", "admin"}),
     ("/admin/", {"staff", "admin"}),
     ("/admin", {"admin"}),
     ("/staff", {"staff", "admin"}),
 ]
-ADMIN_ONLY = ("/admin/artisans", "/admin/users", "/admin/invitations")
+ADMIN_ONLY = ("/admin/artisans", "/admin/users")
 # Showroom steps only a manager may take.
 MANAGER_ACTIONS = ("/sign-off", "/adjustments")
 VISITORS = ("anonymous", "artisan_a", "artisan_b", "staff", "admin")

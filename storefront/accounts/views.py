@@ -15,19 +15,26 @@ from storefront.mail.sender import deliver_quietly
 from storefront.mail.services import queue_account_email
 
 from . import services, tokens
+from .access import enforce_area_roles
 from .forms import AcceptInvitationForm, LoginForm, PasswordForm, ResetRequestForm
 from .models import Role, User
 
 bp = Blueprint("accounts", __name__)
+bp.before_app_request(enforce_area_roles)
 login_manager.login_view = "accounts.login"
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """Flask-Login hook: the signed-in user, if still present."""
+    """Flask-Login hook: the signed-in user, if still present and not switched off.
+
+    Checking `active` here (not only at sign-in) ends the sessions of a switched-off account
+    at their next request.
+    """
     if not user_id.isdigit():
         return None
-    return db.session.get(User, int(user_id))
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.active else None
 
 
 def _home_for(user: User) -> str:

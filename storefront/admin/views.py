@@ -161,23 +161,31 @@ def toggle_user(user_id: int):
 
 
 @bp.route("/invitations", methods=["GET", "POST"])
-@admin_required
+@staff_required
 def invitations():
-    """Invite an artisan, a staff member or a manager by email."""
+    """Invite an artisan (staff and managers) or a staff member or manager (managers only)."""
     form = InvitationForm()
-    makers = db.session.scalars(select(Artisan).order_by(Artisan.name)).all()
+    if current_user.role != Role.ADMIN:
+        form.role.choices = [c for c in form.role.choices if c.value == Role.ARTISAN]
+    makers = accounts.artisans_without_account(db.session)
     form.artisan_id.choices = [SelectChoice(0, "—")] + [
-        SelectChoice(a.id, f"{a.name} · {a.shop.number}") for a in makers
+        SelectChoice(a.id, f"{a.shop.number} · {a.name}") for a in makers
     ]
+    status = 422 if request.method == "POST" else 200
     if form.validate_on_submit():
         artisan_id = form.artisan_id.data or None if form.role.data == Role.ARTISAN else None
-        invitation = accounts.invite(
-            db.session,
-            email=form.email.data,
-            role=form.role.data,
-            artisan_id=artisan_id,
-            created_by_id=current_user.id,
-        )
+        try:
+            invitation = accounts.invite(
+                db.session,
+                email=form.email.data,
+                role=form.role.data,
+                artisan_id=artisan_id,
+                created_by_id=current_user.id,
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            form.email.errors.append(exc.message)
+            return render_template("admin/invitations.html", form=form), exc.status_code
         link = invitation_link(invitation)
         with force_locale("ar" if form.role.data == Role.ARTISAN else "fr"):
             subject = _("Your invitation to the Guelmim crafts centre")
@@ -190,7 +198,6 @@ def invitations():
         flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
         flash(_("You can also share this link yourself: %(link)s", link=link), "info")
         return redirect(url_for("admin.invitations"))
-    status = 422 if request.method == "POST" else 200
     return render_template("admin/invitations.html", form=form), status
 
 
