@@ -217,3 +217,27 @@ def accept_invitation(
 def reset_fingerprint(user: User) -> str:
     """A short digest of the current password hash: a reset link dies once the password changes."""
     return (user.password_hash or "none")[-12:]
+
+
+def change_role(session: Session, user: User, role: str, *, actor: User) -> User:
+    """Make a back-office account staff or manager; audited.
+
+    Only managers change roles (Forbidden otherwise); an artisan's account keeps its role
+    (DomainError); the last active manager cannot step down (Conflict).
+    """
+    if actor.role != Role.ADMIN:
+        raise Forbidden(_l("Only a manager can change roles."))
+    if user.role == Role.ARTISAN or role not in (Role.STAFF, Role.ADMIN):
+        raise DomainError(_l("Only staff and managers can change role."))
+    if user.role == Role.ADMIN and role != Role.ADMIN:
+        managers = session.scalar(
+            select(func.count(User.id)).where(User.role == Role.ADMIN, User.active.is_(True))
+        )
+        if managers <= 1:
+            raise Conflict(_l("The centre needs at least one manager."))
+    record_audit(
+        session, "user.role", "user", user.id, user_id=actor.id, before=user.role, after=role
+    )
+    user.role = role
+    session.flush()
+    return user
