@@ -83,7 +83,7 @@ def test_invitation_rules_in_the_service(session):
             artisan_id=make_artisan(session).id,
             created_by_id=artisan_user.id,
         )
-    with pytest.raises(Conflict, match="already has an account"):
+    with pytest.raises(Conflict):
         services.invite(
             session,
             email="z@example.com",
@@ -91,7 +91,7 @@ def test_invitation_rules_in_the_service(session):
             artisan_id=maker.id,
             created_by_id=admin.id,
         )
-    with pytest.raises(Conflict, match="already has an account"):
+    with pytest.raises(Conflict):
         services.create_user(
             session, email="w@example.com", role="artisan", artisan_id=maker.id, password="x" * 12
         )
