@@ -25,6 +25,10 @@ MAX_PIXELS = 40_000_000
 MAX_SIDE = 12_000
 WIDTHS = (320, 800, 1600)
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}
+# HEIC/HEIF and AVIF are ISO media files: "ftyp" at byte 4, then one of these brands.
+HEIF_BRANDS = frozenset(
+    {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif", b"avis"}
+)
 JPEG_QUALITY = 82
 WEBP_QUALITY = 78
 
@@ -50,6 +54,13 @@ def _open_checked(data: bytes) -> Image.Image:
         raise ImageRejected(_l("The file is empty."))
     if len(data) > MAX_UPLOAD_BYTES:
         raise ImageRejected(_l("The photo is larger than 15 MB."), status_code=413)
+    if data[4:8] == b"ftyp" and data[8:12] in HEIF_BRANDS:
+        raise ImageRejected(
+            _l(
+                "HEIC photos (the iPhone's own format) are not accepted. In the camera settings"
+                " choose “Most Compatible”, or send the photo as JPEG."
+            )
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
