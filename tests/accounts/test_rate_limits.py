@@ -45,14 +45,10 @@ def test_one_account_is_protected_from_many_addresses(client, session):
     assert 'name="password"' in html  # the form is there to try again later
 
 
-def test_one_address_is_limited_across_accounts(app_config, session):
-    from storefront import create_app
-
-    app = create_app({**app_config, "LOGIN_RATE_LIMIT": "3 per 15 minutes"})
-    client = app.test_client()
-    for n in range(3):
+def test_one_address_is_limited_across_accounts(client):
+    for n in range(20):
         response = client.post("/login", data={"email": f"u{n}@example.com", "password": "x"})
         assert response.status_code == 422
-    blocked = client.post("/login?lang=fr", data={"email": "u9@example.com", "password": "x"})
+    blocked = client.post("/login?lang=fr", data={"email": "u99@example.com", "password": "x"})
     assert blocked.status_code == 429
     assert "attendez 15 minutes" in blocked.get_data(as_text=True)
