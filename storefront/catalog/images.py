@@ -25,10 +25,6 @@ MAX_PIXELS = 40_000_000
 MAX_SIDE = 12_000
 WIDTHS = (320, 800, 1600)
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}
-# HEIC/HEIF and AVIF are ISO media files: "ftyp" at byte 4, then one of these brands.
-HEIF_BRANDS = frozenset(
-    {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif", b"avis"}
-)
 JPEG_QUALITY = 82
 WEBP_QUALITY = 78
 
@@ -49,18 +45,33 @@ class StoredImage:
     widths: str
 
 
+# ISO media "ftyp" brands of HEIC/HEIF photos (iPhones' default format) and of AVIF.
+HEIF_BRANDS = (
+    b"heic",
+    b"heix",
+    b"hevc",
+    b"hevx",
+    b"mif1",
+    b"msf1",
+    b"heim",
+    b"heis",
+    b"avif",
+    b"avis",
+)
+
+
 def _open_checked(data: bytes) -> Image.Image:
     if not data:
         raise ImageRejected(_l("The file is empty."))
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise ImageRejected(_l("The photo is larger than 15 MB."), status_code=413)
     if data[4:8] == b"ftyp" and data[8:12] in HEIF_BRANDS:
         raise ImageRejected(
             _l(
-                "HEIC photos (the iPhone's own format) are not accepted. In the camera settings"
-                " choose “Most Compatible”, or send the photo as JPEG."
+                "HEIC photos are not accepted yet. On an iPhone, choose Settings › Camera › "
+                "Formats › Most Compatible, or send the photo as JPEG."
             )
         )
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ImageRejected(_l("The photo is larger than 15 MB."), status_code=413)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -9,7 +9,6 @@ from playwright.sync_api import expect
 
 from storefront.accounts import services as accounts
 from storefront.accounts.views import invitation_link
-from storefront.extensions import db
 from tests.factories import make_artisan, make_craft, make_user
 
 
@@ -19,23 +18,21 @@ def _photo(path, colour) -> str:
 
 
 def test_invited_artisan_lists_a_piece_that_staff_approve(live_server, new_page, shot, tmp_path):
-    app = live_server.app
-    with app.app_context():
-        craft = make_craft(db.session, slug="pottery", name_ar="الفخار", kind="productive")
+    with live_server.seed() as session:
+        craft = make_craft(session, slug="pottery", name_ar="الفخار", kind="productive")
         artisan = make_artisan(
-            db.session, craft=craft, slug="mbarka", name="Mbarka Tekni", name_ar="امباركة التكني"
+            session, craft=craft, slug="mbarka", name="Mbarka Tekni", name_ar="امباركة التكني"
         )
-        admin = make_user(db.session, role="admin", email="admin@example.com")
-        make_user(db.session, role="staff", email="staff@example.com")
+        admin = make_user(session, role="admin", email="admin@example.com")
+        make_user(session, role="staff", email="staff@example.com")
         invitation = accounts.invite(
-            db.session,
+            session,
             email="mbarka@example.com",
             role="artisan",
             artisan_id=artisan.id,
             created_by_id=admin.id,
         )
-        db.session.commit()
-        with app.test_request_context(base_url=live_server.url):
+        with live_server.app.test_request_context(base_url=live_server.url):
             link = invitation_link(invitation)
 
     page = new_page("phone", locale="ar-MA")

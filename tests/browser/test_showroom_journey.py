@@ -3,9 +3,7 @@
 Staff open the drawer, scan two labels, take cash, print the receipt, refund one line and close
 10 MAD short with a note; a manager signs off. Then the till is used by keyboard alone.
 
-Signing in: these journeys sign in through a test-only route that this module registers on the
-test's app before it serves; it calls Flask-Login's login_user, so the session cookie is the
-real one the app issues and reads.
+Staff sign in through the real sign-in form, sent there by the showroom's access rule.
 """
 
 from __future__ import annotations
@@ -13,13 +11,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import redirect
-from flask_login import login_user
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from storefront.accounts.models import User
-from storefront.extensions import db
 from storefront.showroom.models import RegisterSession, SessionStatus
 from tests.factories import make_artisan, make_product, make_user
 
@@ -27,19 +22,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def sign_in_route(app):
-    """GET /test-sign-in/<id> signs that user in and goes to the showroom (tests only)."""
-
-    def sign_in(user_id: int):
-        login_user(db.session.get(User, user_id))
-        return redirect("/staff/")
-
-    app.add_url_rule("/test-sign-in/<int:user_id>", "test_sign_in", sign_in)
-    return "/test-sign-in/"
-
-
-@pytest.fixture
-def counter(live_server, sign_in_route):
+def counter(live_server):
     """Two labelled pieces by two artisans, a staff member and a manager."""
     with live_server.seed() as session:
         potter = make_artisan(session, name="Fatima Zahra")
@@ -52,16 +35,16 @@ def counter(live_server, sign_in_route):
             session, artisan=jeweller, sku="GLM-00022", slug="bague-argent",
             title_fr="Bague en argent", price_minor=8000, stock=1,
         )  # fmt: skip
-        staff = make_user(session, role="staff", name="Amina", locale="fr")
-        manager = make_user(session, role="admin", name="Directrice", locale="fr")
-        ids = dict(plate=plate.id, ring=ring.id, staff=staff.id, manager=manager.id)
+        staff = make_user(session, role="staff", name="Amina", locale="fr", email="amina@centre.ma")
+        make_user(session, role="admin", name="Directrice", locale="fr", email="dir@centre.ma")
+        ids = dict(plate=plate.id, ring=ring.id, staff=staff.id)
     return ids
 
 
-def test_a_day_at_the_counter(live_server, new_page, shot, counter, sign_in_route):
+def test_a_day_at_the_counter(live_server, new_page, shot, counter):
     base = live_server.url
     page = new_page("tablet", locale="fr-FR")
-    page.goto(f"{base}{sign_in_route}{counter['staff']}")
+    sign_in(page, base, "amina@centre.ma")
     expect(page.locator("h1")).to_have_text("Caisses du showroom")
 
     # Open the drawer: 2 × 200 and 5 × 20 = 500 MAD.
@@ -75,7 +58,7 @@ def test_a_day_at_the_counter(live_server, new_page, shot, counter, sign_in_rout
 
     # Labels: the sheet carries the address the scanner will type.
     labels = new_page("tablet", locale="fr-FR")
-    labels.goto(f"{base}{sign_in_route}{counter['staff']}")
+    sign_in(labels, base, "amina@centre.ma")
     labels.goto(f"{base}/staff/labels?artisan=&from=&to=")
     expect(labels.locator(".label")).to_have_count(2)
     expect(labels.locator(".label svg.qr")).to_have_count(2)
@@ -144,8 +127,7 @@ def test_a_day_at_the_counter(live_server, new_page, shot, counter, sign_in_rout
 
     # The manager signs off; the session is locked.
     manager = new_page("tablet", locale="fr-FR")
-    manager.goto(f"{base}{sign_in_route}{counter['manager']}")
-    manager.get_by_role("link", name=re.compile("Caisse 1|1")).first.is_visible()
+    sign_in(manager, base, "dir@centre.ma")
     with live_server.seed() as session:
         session_id = session.scalar(select(RegisterSession.id))
     manager.goto(f"{base}/staff/sessions/{session_id}")
@@ -163,15 +145,14 @@ def test_a_day_at_the_counter(live_server, new_page, shot, counter, sign_in_rout
         assert rs.reconciliation.cash_difference_minor == -1000
 
 
-def test_the_till_by_keyboard_alone(live_server, new_page, shot, counter, sign_in_route):
+def test_the_till_by_keyboard_alone(live_server, new_page, shot, counter):
     with live_server.seed() as session:
         from storefront.showroom import services
 
         staff = session.get(User, counter["staff"])
         services.open_register(session, register=1, pieces={10000: 5}, user=staff)
     page = new_page("tablet", locale="fr-FR")
-    page.goto(f"{live_server.url}{sign_in_route}{counter['staff']}")
-    page.goto(f"{live_server.url}/staff/pos")
+    sign_in(page, live_server.url, "amina@centre.ma", then="/staff/pos")
     keyboard = page.keyboard
 
     # The scan box has the focus on every visit: type, Enter, and again.
@@ -202,6 +183,15 @@ def test_the_till_by_keyboard_alone(live_server, new_page, shot, counter, sign_i
     expect(page.locator(".change-due")).to_contain_text("50,00")
     expect(page.locator(".receipt")).to_contain_text("Bague en argent")
     shot(page, "keyboard-receipt")
+
+
+def sign_in(page, base: str, email: str, then: str = "/staff/") -> None:
+    """Open a staff page, get sent to the sign-in form, sign in, and land on that page."""
+    page.goto(base + then)
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=password]").fill("correct horse battery")
+    page.locator("input[name=password]").press("Enter")
+    page.wait_for_url(base + then)
 
 
 def _tab_to(page, selector: str, limit: int = 60) -> None:

@@ -66,6 +66,7 @@ def _png_bomb(side: int) -> bytes:
         (b"#!/bin/sh\nrm -rf /\n", "not a photo"),
         (_png_bomb(20_000), "too many pixels"),
         (b"GIF89a" + b"\x00" * 100, "not a photo"),
+        (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00" + b"\x00" * 64, "HEIC photos"),
     ],
 )
 def test_bad_files_are_refused_with_a_clear_message(tmp_path, app, payload, message):

@@ -232,3 +232,23 @@ def test_sales_page_and_csv_show_both_channels(client, session, workshop, app):
         .count("No sale yet")
         == 1
     )
+
+
+def test_a_sale_is_visible_to_its_maker_only(client, session, workshop, login):
+    other = make_artisan(session)
+    other_user = make_user(session, role="artisan", artisan_id=other.id)
+    piece = make_product(session, artisan=workshop["artisan"], price_minor=10000)
+    session.commit()
+    order = create_order(
+        session,
+        channel=Channel.SHOWROOM,
+        lines=[(piece.id, 1)],
+        status=OrderStatus.PAID,
+        payment_method="cash",
+    )
+    session.commit()
+    line_id = order.lines[0].id
+    html = client.get(f"/dashboard/sales/{line_id}?lang=en").get_data(as_text=True)
+    assert order.number in html and "90.00" in html
+    login(other_user)
+    assert client.get(f"/dashboard/sales/{line_id}").status_code == 404

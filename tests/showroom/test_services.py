@@ -178,12 +178,8 @@ def test_large_discount_needs_a_manager(session):
 
 
 def test_manager_approval_checks_the_password(session):
-    from argon2 import PasswordHasher
-
-    manager = make_user(session, role="admin", email="boss@centre.ma")
-    manager.password_hash = PasswordHasher().hash("s3cret-pass")
-    staff = make_user(session, role="staff", email="till@centre.ma")
-    staff.password_hash = PasswordHasher().hash("s3cret-pass")
+    make_user(session, role="admin", email="boss@centre.ma", password="s3cret-pass")
+    make_user(session, role="staff", email="till@centre.ma", password="s3cret-pass")
     assert services.approve_discount(session, email="Boss@Centre.ma", password="s3cret-pass")
     with pytest.raises(Forbidden):
         services.approve_discount(session, email="boss@centre.ma", password="wrong")

@@ -6,13 +6,12 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlparse
 
-from argon2 import PasswordHasher
-from argon2.exceptions import Argon2Error
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from storefront.accounts.models import Role, User
+from storefront.accounts.services import user_by_email, verify_password
 from storefront.artisans.models import Artisan
 from storefront.audit import record_audit
 from storefront.catalog.models import Product, ProductStatus
@@ -131,21 +130,12 @@ class Tender:
 def approve_discount(session: Session, *, email: str, password: str) -> User:
     """The manager whose email and password approve a large discount; raises Forbidden otherwise.
 
-    The password is checked against the stored argon2 hash; a wrong email, password or role all
-    give the same answer.
+    The password is checked with accounts' verify_password (argon2id); a wrong email, password,
+    role or an inactive account all give the same answer. Approving is not a sign-in.
     """
-    user = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
-    try:
-        ok = (
-            user is not None
-            and user.active
-            and user.role == Role.ADMIN
-            and bool(user.password_hash)
-            and PasswordHasher().verify(user.password_hash, password)
-        )
-    except Argon2Error:
-        ok = False
-    if not ok:
+    user = user_by_email(session, email)
+    valid = verify_password(user.password_hash if user else None, password)
+    if user is None or not valid or not user.active or user.role != Role.ADMIN:
         raise Forbidden(_("A manager's email and password are needed to approve this discount."))
     return user
 
