@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from storefront.accounts.models import User
@@ -35,24 +36,21 @@ def test_next_only_follows_local_paths(client, session):
     assert response.headers["Location"].endswith("/admin/")
 
 
-def test_login_is_rate_limited_with_a_clear_message(app_config, session):
-    from storefront import create_app
-    from storefront.extensions import db
+class TestRateLimit:
+    """Sign-in with the rate limits on (the other tests switch them off)."""
 
-    app = create_app({**app_config, "RATELIMIT_ENABLED": True})
-    client = app.test_client()
-    try:
+    @pytest.fixture
+    def app_config(self, app_config):
+        return {**app_config, "RATELIMIT_ENABLED": True}
+
+    def test_login_is_rate_limited_with_a_clear_message(self, client):
         codes = [
             client.post("/login?lang=fr", data={"email": "x@example.com", "password": "bad"})
             for _ in range(6)
         ]
-    finally:
-        with app.app_context():  # this app's own pool: close it, or PostgreSQL warns
-            db.session.remove()
-            db.engine.dispose()
-    assert [r.status_code for r in codes[:5]] == [422] * 5
-    assert codes[5].status_code == 429
-    assert "Trop de tentatives" in codes[5].get_data(as_text=True)
+        assert [r.status_code for r in codes[:5]] == [422] * 5
+        assert codes[5].status_code == 429
+        assert "Trop de tentatives" in codes[5].get_data(as_text=True)
 
 
 def _link(session, path: str) -> str:
