@@ -104,13 +104,15 @@ def app(app_config) -> Iterator[Flask]:
     """A fresh application bound to the test's database."""
     application = create_app(app_config)
 
-    @application.before_request
     def fresh_request_globals() -> None:
         # The `session` fixture keeps one app context open, which Flask reuses for every
         # test request; in production each request has its own. Start each with a clean `g`
         # so cached language and signed-in user do not leak from one request to the next.
         for name in list(vars(g._get_current_object())):
             delattr(g, name)
+
+    # First of all before-request functions: the others (the access guard) read the user.
+    application.before_request_funcs.setdefault(None, []).insert(0, fresh_request_globals)
 
     yield application
     with application.app_context():

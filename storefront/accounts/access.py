@@ -15,6 +15,38 @@ from .models import Role
 
 F = TypeVar("F", bound=Callable)
 
+# The widest audience of each area. Routes narrow it with the decorators below; a route added
+# under one of these prefixes without a decorator is still closed to everyone else.
+AREA_ROLES: tuple[tuple[str, frozenset[str]], ...] = (
+    ("/dashboard", frozenset({Role.ARTISAN})),
+    ("/staff", frozenset({Role.STAFF, Role.ADMIN})),
+    ("/admin", frozenset({Role.STAFF, Role.ADMIN})),
+)
+
+
+def _refuse_anonymous():
+    """Send a browser to sign in; other methods get a 401 with a translated message."""
+    if "accounts.login" in current_app.view_functions and request.method == "GET":
+        return redirect(url_for("accounts.login", next=request.full_path))
+    raise Forbidden(_sign_in(), status_code=401)
+
+
+def enforce_area_roles():
+    """Before every request: refuse an area's routes to anyone outside its audience.
+
+    Raises Forbidden (403), or answers anonymous visitors as the decorators do (sign-in
+    redirect or 401). Unknown URLs are left to the 404 handler.
+    """
+    if request.url_rule is None:
+        return None
+    for prefix, roles in AREA_ROLES:
+        if request.path == prefix or request.path.startswith(prefix + "/"):
+            if not current_user.is_authenticated:
+                return _refuse_anonymous()
+            if current_user.role not in roles:
+                raise Forbidden(_denied())
+    return None
+
 
 def roles_required(*roles: Role | str) -> Callable[[F], F]:
     """Let signed-in users with one of `roles` through.
@@ -27,9 +59,7 @@ def roles_required(*roles: Role | str) -> Callable[[F], F]:
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
-                if "accounts.login" in current_app.view_functions and request.method == "GET":
-                    return redirect(url_for("accounts.login", next=request.full_path))
-                raise Forbidden(_sign_in(), status_code=401)
+                return _refuse_anonymous()
             if current_user.role not in allowed:
                 raise Forbidden(_denied())
             return view(*args, **kwargs)

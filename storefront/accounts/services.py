@@ -11,8 +11,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from storefront.artisans.models import Artisan, Shop
 from storefront.audit import record_audit
-from storefront.errors import Conflict, DomainError, NotFound
+from storefront.errors import Conflict, DomainError, Forbidden, NotFound
 from storefront.timeutil import utcnow
 
 from .models import Invitation, Role, User
@@ -85,6 +86,8 @@ def create_user(
         raise DomainError(_l("An artisan account must belong to one artisan."))
     if user_by_email(session, email) is not None:
         raise Conflict(_l("An account with this email already exists."))
+    if artisan_id is not None and _artisan_has_account(session, artisan_id):
+        raise Conflict(_l("This artisan already has an account."))
     if password is not None:
         check_password_rules(password)
     user = User(
@@ -108,6 +111,23 @@ def set_password(session: Session, user: User, password: str) -> None:
     session.flush()
 
 
+def _artisan_has_account(session: Session, artisan_id: int) -> bool:
+    return session.scalar(select(User.id).where(User.artisan_id == artisan_id).limit(1)) is not None
+
+
+def artisans_without_account(session: Session) -> list[Artisan]:
+    """Active artisans who have no account yet (the ones worth inviting), by shop number."""
+    has_account = select(User.artisan_id).where(User.artisan_id.is_not(None))
+    return list(
+        session.scalars(
+            select(Artisan)
+            .join(Shop, Artisan.shop_id == Shop.id)
+            .where(Artisan.active.is_(True), Artisan.id.not_in(has_account))
+            .order_by(Shop.number, Artisan.name)
+        )
+    )
+
+
 def invite(
     session: Session,
     *,
@@ -117,11 +137,22 @@ def invite(
     created_by_id: int,
     days: int = INVITATION_DAYS,
 ) -> Invitation:
-    """Record an invitation; the caller signs (id, nonce) into the link it sends."""
+    """Record an invitation; the caller signs (id, nonce) into the link it sends.
+
+    Staff may invite artisans only, managers anyone (Forbidden otherwise). Raises Conflict when
+    the email, or the artisan, already has an account.
+    """
+    inviter = session.get(User, created_by_id)
+    if inviter is None or inviter.role not in (Role.STAFF, Role.ADMIN):
+        raise Forbidden(_l("You are not allowed to open this page."))
+    if inviter.role == Role.STAFF and role != Role.ARTISAN:
+        raise Forbidden(_l("Only a manager can invite staff or managers."))
     if user_by_email(session, email) is not None:
         raise Conflict(_l("An account with this email already exists."))
     if (role == Role.ARTISAN) != (artisan_id is not None):
         raise DomainError(_l("An artisan account must belong to one artisan."))
+    if artisan_id is not None and _artisan_has_account(session, artisan_id):
+        raise Conflict(_l("This artisan already has an account."))
     invitation = Invitation(
         email=normalise_email(email),
         role=str(role),
@@ -186,3 +217,27 @@ def accept_invitation(
 def reset_fingerprint(user: User) -> str:
     """A short digest of the current password hash: a reset link dies once the password changes."""
     return (user.password_hash or "none")[-12:]
+
+
+def change_role(session: Session, user: User, role: str, *, actor: User) -> User:
+    """Make a back-office account staff or manager; audited.
+
+    Only managers change roles (Forbidden otherwise); an artisan's account keeps its role
+    (DomainError); the last active manager cannot step down (Conflict).
+    """
+    if actor.role != Role.ADMIN:
+        raise Forbidden(_l("Only a manager can change roles."))
+    if user.role == Role.ARTISAN or role not in (Role.STAFF, Role.ADMIN):
+        raise DomainError(_l("Only staff and managers can change role."))
+    if user.role == Role.ADMIN and role != Role.ADMIN:
+        managers = session.scalar(
+            select(func.count(User.id)).where(User.role == Role.ADMIN, User.active.is_(True))
+        )
+        if managers <= 1:
+            raise Conflict(_l("The centre needs at least one manager."))
+    record_audit(
+        session, "user.role", "user", user.id, user_id=actor.id, before=user.role, after=role
+    )
+    user.role = role
+    session.flush()
+    return user

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
 from flask_login import login_user, logout_user
 
 from storefront.errors import NotFound
@@ -15,19 +16,26 @@ from storefront.mail.sender import deliver_quietly
 from storefront.mail.services import queue_account_email
 
 from . import services, tokens
+from .access import enforce_area_roles
 from .forms import AcceptInvitationForm, LoginForm, PasswordForm, ResetRequestForm
 from .models import Role, User
 
 bp = Blueprint("accounts", __name__)
+bp.before_app_request(enforce_area_roles)
 login_manager.login_view = "accounts.login"
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """Flask-Login hook: the signed-in user, if still present."""
+    """Flask-Login hook: the signed-in user, if still present and not switched off.
+
+    Checking `active` here (not only at sign-in) ends the sessions of a switched-off account
+    at their next request.
+    """
     if not user_id.isdigit():
         return None
-    return db.session.get(User, int(user_id))
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.active else None
 
 
 def _home_for(user: User) -> str:
@@ -46,15 +54,29 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
-def _login_key() -> str:
-    return f"{request.remote_addr}|{(request.form.get('email') or '').strip().lower()}"
+def _account_key() -> str:
+    # Per account from any address, so guessing one password from many machines is slowed too.
+    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _address_limit() -> str:
+    return current_app.config.get("LOGIN_RATE_LIMIT", "20 per 15 minutes")
+
+
+def _account_limit() -> str:
+    return current_app.config.get("LOGIN_ACCOUNT_RATE_LIMIT", "5 per 15 minutes")
+
+
+def _failed(response) -> bool:
+    """Only failed attempts count: signing in and out all day never locks anyone out."""
+    return response.status_code != 302
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
-@limiter.limit("5 per minute", methods=["POST"], key_func=_login_key)
+@limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_account_limit, methods=["POST"], key_func=_account_key, deduct_when=_failed)
 def login():
-    """Sign in with email and password; rate-limited per address and per account."""
+    """Sign in with email and password; failed attempts are limited per address and account."""
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(db.session, form.email.data, form.password.data)
@@ -65,6 +87,20 @@ def login():
         form.password.errors.append(_("Wrong email or password."))
     status = 422 if request.method == "POST" else 200
     return render_template("accounts/login.html", form=form), status
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many_attempts(exc: RateLimitExceeded):
+    """A limit was reached: the same form again, with how long to wait, status 429."""
+    db.session.rollback()
+    message = _("Too many attempts. For your safety, wait 15 minutes and try again.")
+    if request.endpoint == "accounts.login":
+        page = render_template("accounts/login.html", form=LoginForm(), limited=message)
+    else:
+        page = render_template(
+            "accounts/reset_request.html", form=ResetRequestForm(), limited=message
+        )
+    return page, 429, {"Retry-After": str(15 * 60)}
 
 
 @bp.post("/logout")

@@ -23,6 +23,7 @@ from storefront.extensions import db
 from storefront.mail.sender import deliver_quietly
 from storefront.mail.services import queue_account_email
 
+from . import people
 from .forms import ArtisanForm, InvitationForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -88,6 +89,47 @@ def artisans():
     return render_template("admin/artisans.html", artisans=rows)
 
 
+def _artisan_form_page(artisan: Artisan | None):
+    """Show and save the artisan form, for a new artisan (None) or an existing one."""
+    form = ArtisanForm(obj=artisan)
+    if request.method == "GET":
+        form.active.data = artisan.active if artisan else True
+        if artisan is not None:
+            form.shop_number.data = artisan.shop.number
+    if form.validate_on_submit():
+        shop = db.session.scalar(select(Shop).where(Shop.number == form.shop_number.data))
+        if shop is None:
+            form.shop_number.errors.append(_("There is no shop with this number."))
+        else:
+            values = {
+                name: (getattr(form, name).data or "").strip() or None
+                for name in ("name_ar", "bio_ar", "bio_fr", "bio_en")
+            }
+            values.update(
+                name=form.name.data.strip(),
+                # 0 is a real rate (commission waived); only an empty field means the default.
+                commission_bps=form.commission_bps.data,
+                active=bool(form.active.data),
+            )
+            saved = people.save_artisan(
+                db.session, artisan, values, shop=shop, user_id=current_user.id
+            )
+            db.session.commit()
+            flash(_("Saved."), "success")
+            if artisan is None:
+                return redirect(url_for("admin.edit_artisan", artisan_id=saved.id))
+            return redirect(url_for("admin.artisans"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/artisan_form.html", form=form, artisan=artisan), status
+
+
+@bp.route("/artisans/new", methods=["GET", "POST"])
+@admin_required
+def new_artisan():
+    """Add an artisan's profile (then invite them to open their account)."""
+    return _artisan_form_page(None)
+
+
 @bp.route("/artisans/<int:artisan_id>", methods=["GET", "POST"])
 @admin_required
 def edit_artisan(artisan_id: int):
@@ -95,44 +137,7 @@ def edit_artisan(artisan_id: int):
     artisan = db.session.get(Artisan, artisan_id)
     if artisan is None:
         raise NotFound(_("We could not find this page. It may have moved or been removed."))
-    form = ArtisanForm(obj=artisan)
-    if request.method == "GET":
-        form.shop_number.data = artisan.shop.number
-    if form.validate_on_submit():
-        shop = db.session.scalar(select(Shop).where(Shop.number == form.shop_number.data))
-        if shop is None:
-            form.shop_number.errors.append(_("There is no shop with this number."))
-        else:
-            before = {
-                "commission_bps": artisan.commission_bps,
-                "shop": artisan.shop.number,
-                "active": artisan.active,
-            }
-            for name in ("name", "name_ar", "bio_ar", "bio_fr", "bio_en", "commission_bps"):
-                setattr(artisan, name, getattr(form, name).data or None)
-            artisan.name = form.name.data.strip()
-            artisan.active = bool(form.active.data)
-            artisan.shop = shop
-            db.session.flush()
-            after = {
-                "commission_bps": artisan.commission_bps,
-                "shop": shop.number,
-                "active": artisan.active,
-            }
-            record_audit(
-                db.session,
-                "artisan.update",
-                "artisan",
-                artisan.id,
-                user_id=current_user.id,
-                before=before,
-                after=after,
-            )
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("admin.artisans"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("admin/artisan_form.html", form=form, artisan=artisan), status
+    return _artisan_form_page(artisan)
 
 
 @bp.get("/users")
@@ -141,6 +146,20 @@ def users():
     """Accounts of staff, managers and artisans."""
     rows = db.session.scalars(select(User).order_by(User.role, User.email)).all()
     return render_template("admin/users.html", users=rows, button=EmptyForm())
+
+
+@bp.post("/users/<int:user_id>/role")
+@admin_required
+def change_role(user_id: int):
+    """Make an account staff or manager (managers only; the last manager stays one)."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_("We could not find this page. It may have moved or been removed."))
+    if EmptyForm().validate_on_submit():
+        accounts.change_role(db.session, user, request.form.get("role", ""), actor=current_user)
+        db.session.commit()
+        flash(_("Saved."), "success")
+    return redirect(url_for("admin.users"))
 
 
 @bp.post("/users/<int:user_id>/active")
@@ -161,23 +180,31 @@ def toggle_user(user_id: int):
 
 
 @bp.route("/invitations", methods=["GET", "POST"])
-@admin_required
+@staff_required
 def invitations():
-    """Invite an artisan, a staff member or a manager by email."""
+    """Invite an artisan (staff and managers) or a staff member or manager (managers only)."""
     form = InvitationForm()
-    makers = db.session.scalars(select(Artisan).order_by(Artisan.name)).all()
+    if current_user.role != Role.ADMIN:
+        form.role.choices = [c for c in form.role.choices if c.value == Role.ARTISAN]
+    makers = accounts.artisans_without_account(db.session)
     form.artisan_id.choices = [SelectChoice(0, "—")] + [
-        SelectChoice(a.id, f"{a.name} · {a.shop.number}") for a in makers
+        SelectChoice(a.id, f"{a.shop.number} · {a.name}") for a in makers
     ]
+    status = 422 if request.method == "POST" else 200
     if form.validate_on_submit():
         artisan_id = form.artisan_id.data or None if form.role.data == Role.ARTISAN else None
-        invitation = accounts.invite(
-            db.session,
-            email=form.email.data,
-            role=form.role.data,
-            artisan_id=artisan_id,
-            created_by_id=current_user.id,
-        )
+        try:
+            invitation = accounts.invite(
+                db.session,
+                email=form.email.data,
+                role=form.role.data,
+                artisan_id=artisan_id,
+                created_by_id=current_user.id,
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            form.email.errors.append(exc.message)
+            return render_template("admin/invitations.html", form=form), exc.status_code
         link = invitation_link(invitation)
         with force_locale("ar" if form.role.data == Role.ARTISAN else "fr"):
             subject = _("Your invitation to the Guelmim crafts centre")
@@ -190,7 +217,6 @@ def invitations():
         flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
         flash(_("You can also share this link yourself: %(link)s", link=link), "info")
         return redirect(url_for("admin.invitations"))
-    status = 422 if request.method == "POST" else 200
     return render_template("admin/invitations.html", form=form), status
 
 

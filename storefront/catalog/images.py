@@ -45,8 +45,19 @@ class StoredImage:
     widths: str
 
 
-# ISO media "ftyp" brands of HEIC/HEIF photos (iPhones' default format).
-HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"mif1", b"msf1", b"heim", b"heis")
+# ISO media "ftyp" brands of HEIC/HEIF photos (iPhones' default format) and of AVIF.
+HEIF_BRANDS = (
+    b"heic",
+    b"heix",
+    b"hevc",
+    b"hevx",
+    b"mif1",
+    b"msf1",
+    b"heim",
+    b"heis",
+    b"avif",
+    b"avis",
+)
 
 
 def _open_checked(data: bytes) -> Image.Image:

@@ -13,7 +13,7 @@ import secrets
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from storefront.artisans.models import Artisan
@@ -77,12 +77,49 @@ def create_listing(session: Session, artisan: Artisan, values: dict, *, user_id:
     return product
 
 
-def update_listing(session: Session, product: Product, values: dict, *, user_id: int) -> bool:
-    """Apply an edit; returns True when text changes were held for review (live listings)."""
+def _move_stock(session: Session, product: Product, seen: int, wanted: int) -> None:
+    """Apply an artisan's stock change as a difference from what their form showed.
+
+    `UPDATE products SET stock = stock + :delta WHERE id = :id AND stock + :delta >= 0`: a piece
+    sold while the form was open stays sold (no lost update). Raises Conflict when the result
+    would go below zero.
+    """
+    delta = wanted - seen
+    if delta == 0:
+        return
+    moved = session.execute(
+        update(Product)
+        .where(Product.id == product.id, Product.stock + delta >= 0)
+        .values(stock=Product.stock + delta)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:
+        raise Conflict(
+            _l("Pieces were sold while you were editing. Check the stock and save again.")
+        )
+    session.refresh(product, ["stock"])
+
+
+def update_listing(
+    session: Session,
+    product: Product,
+    values: dict,
+    *,
+    user_id: int,
+    stock_seen: int | None = None,
+) -> bool:
+    """Apply an edit; returns True when text changes were held for review (live listings).
+
+    With `stock_seen` (the stock the form showed), stock moves by the difference (see
+    _move_stock); without it, it is set as given. Raises Conflict for an archived listing.
+    """
     if product.status not in EDITABLE:
         raise Conflict(_l("An archived listing cannot be changed."))
     _require_title({**{k: getattr(product, k) for k in REVIEWED_FIELDS}, **values})
     before = {k: getattr(product, k) for k in ("price_minor", "stock")}
+    if stock_seen is not None and "stock" in values:
+        _move_stock(session, product, stock_seen, values["stock"])
+        values = {k: v for k, v in values.items() if k != "stock"}
     for key in DIRECT_FIELDS:
         if key in values:
             setattr(product, key, values[key])

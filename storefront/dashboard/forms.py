@@ -3,7 +3,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from storefront.money import parse_amount
@@ -37,6 +44,8 @@ class ListingForm(FlaskForm):
     craft_id = SelectField(_l("Craft"), coerce=int, validators=[DataRequired()])
     price = StringField(_l("Price (MAD)"), validators=[DataRequired(), _amount])
     stock = IntegerField(_l("How many in stock"), validators=[NumberRange(0, 10_000)], default=1)
+    # The stock shown when the form was opened: the change is applied as a difference.
+    stock_seen = HiddenField()
     made_to_order = BooleanField(_l("Made to order when out of stock"))
     lead_days = IntegerField(_l("Days to make one"), validators=[Optional(), NumberRange(1, 365)])
     weight_grams = IntegerField(
@@ -70,6 +79,11 @@ class ListingForm(FlaskForm):
             weight_grams=self.weight_grams.data,
         )
         return data
+
+    def seen_stock(self) -> int | None:
+        """The stock the artisan saw when opening the form, if the form carried it."""
+        raw = (self.stock_seen.data or "").strip()
+        return int(raw) if raw.isdigit() else None
 
 
 class PhotosForm(FlaskForm):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 
 from flask import (
@@ -24,10 +22,11 @@ from storefront.accounts.access import artisan_required, own_or_404
 from storefront.catalog import listings
 from storefront.catalog.models import Product, ProductImage
 from storefront.catalog.services import all_crafts
+from storefront.errors import NotFound
 from storefront.extensions import db
 from storefront.ledger.services import balance_for_artisan, sales_for_artisan
-from storefront.orders.models import OrderLine
 
+from . import sales as sales_export
 from .forms import EmptyForm, ListingForm, PhotosForm
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -53,7 +52,9 @@ def _listing_form(product: Product | None = None) -> ListingForm:
     ]
     if request.method == "GET":
         if product is not None:
-            form.price.data = f"{product.price_minor / 100:.2f}"
+            minor = product.price_minor
+            form.price.data = f"{minor // 100}.{minor % 100:02d}"
+            form.stock_seen.data = str(product.stock)
         else:
             form.craft_id.data = current_user.artisan.craft_id
     return form
@@ -95,7 +96,13 @@ def edit_listing(product_id: int):
     product = _own_product(product_id)
     form = _listing_form(product)
     if form.validate_on_submit():
-        held = listings.update_listing(db.session, product, form.values(), user_id=current_user.id)
+        held = listings.update_listing(
+            db.session,
+            product,
+            form.values(),
+            user_id=current_user.id,
+            stock_seen=form.seen_stock(),
+        )
         db.session.commit()
         flash(
             _("Saved. The text changes will show once the centre approves them.")
@@ -209,57 +216,25 @@ def sales():
     )
 
 
-@bp.get("/sales/<int:line_id>")
-@artisan_required
-def sale(line_id: int):
-    """One sold line of my work: order, channel, amounts and returns."""
-    line = own_or_404(db.session.get(OrderLine, line_id))
-    row = next(
-        r for r in sales_for_artisan(db.session, current_user.artisan_id) if r.line_id == line.id
-    )
-    return render_template("dashboard/sale.html", row=row)
-
-
 @bp.get("/sales.csv")
 @artisan_required
 def sales_csv():
-    """My sales as a spreadsheet file (amounts in MAD)."""
+    """My sales as a spreadsheet file (amounts in MAD; UTF-8 with a BOM for Arabic titles)."""
     month = _month_arg()
     rows = sales_for_artisan(db.session, current_user.artisan_id, month=month)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "date",
-            "order",
-            "channel",
-            "sku",
-            "title",
-            "quantity",
-            "refunded",
-            "gross_mad",
-            "commission_mad",
-            "share_mad",
-        ]
-    )
-    for r in rows:
-        writer.writerow(
-            [
-                r.date.isoformat(timespec="minutes"),
-                r.order_number,
-                r.channel,
-                r.sku,
-                r.title,
-                r.quantity,
-                r.refunded_quantity,
-                f"{r.gross / 100:.2f}",
-                f"{r.commission / 100:.2f}",
-                f"{r.share / 100:.2f}",
-            ]
-        )
     name = f"sales-{month or 'all'}.csv"
     return Response(
-        out.getvalue(),
+        "\ufeff" + sales_export.sales_csv(rows),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+@bp.get("/sales/<int:line_id>")
+@artisan_required
+def sale(line_id: int):
+    """One sold line of my work; another artisan's sale answers 404."""
+    row = sales_export.sale_of(db.session, current_user.artisan_id, line_id)
+    if row is None:
+        raise NotFound(_("We could not find this sale among yours."))
+    return render_template("dashboard/sale.html", row=row)
