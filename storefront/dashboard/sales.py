@@ -8,7 +8,7 @@ import io
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storefront.ledger.services import SaleRow, commission_for
+from storefront.ledger.services import SaleRow, sale_row
 from storefront.orders.models import Order, OrderLine
 
 CSV_COLUMNS = (
@@ -38,21 +38,7 @@ def sale_of(session: Session, artisan_id: int, line_id: int) -> SaleRow | None:
     ).first()
     if found is None:
         return None
-    line, paid_at, number, channel = found
-    commission = commission_for(line)
-    return SaleRow(
-        line_id=line.id,
-        date=paid_at,
-        order_number=number,
-        channel=channel,
-        title=line.title,
-        sku=line.sku,
-        quantity=line.quantity,
-        refunded_quantity=line.refunded_quantity,
-        gross=line.net_minor,
-        commission=commission,
-        share=line.net_minor - commission,
-    )
+    return sale_row(*found)
 
 
 def _mad(minor: int) -> str:
