@@ -34,14 +34,11 @@ SECURITY_HEADERS = {
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, error pages."""
-    app = Flask(
-        __name__,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
-        static_url_path="/static",
-        instance_path=str(ROOT / "instance"),
-    )
-    config = Config()
+    # Templates, static files, translations and migrations ship inside the package; the
+    # instance folder is Flask's: ./instance in a checkout, <prefix>/var/storefront-instance
+    # for an installed package.
+    app = Flask(__name__, static_url_path="/static")
+    config = Config(Path(app.instance_path))
     if test_config:
         for key, value in test_config.items():
             setattr(config, key, value)

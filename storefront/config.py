@@ -3,7 +3,8 @@
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+# The package folder: templates, static files, translations and migrations live in it.
+ROOT = Path(__file__).resolve().parent
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -11,8 +12,8 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
-def _database_url() -> str:
-    url = _env("DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'storefront.db'}")
+def _database_url(instance: Path) -> str:
+    url = _env("DATABASE_URL", f"sqlite:///{instance / 'storefront.db'}")
     # psycopg 3 is the driver; accept the common postgres:// spellings.
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
@@ -23,12 +24,12 @@ def _database_url() -> str:
 class Config:
     """Settings for a running shop; every value can come from the environment."""
 
-    def __init__(self) -> None:
+    def __init__(self, instance: Path) -> None:
         self.STOREFRONT_ENV = _env("STOREFRONT_ENV", "development")
         self.SECRET_KEY = _env("SECRET_KEY")
-        self.SQLALCHEMY_DATABASE_URI = _database_url()
+        self.SQLALCHEMY_DATABASE_URI = _database_url(instance)
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-        self.MEDIA_ROOT = _env("MEDIA_ROOT", str(ROOT / "instance" / "media"))
+        self.MEDIA_ROOT = _env("MEDIA_ROOT", str(instance / "media"))
         self.MAX_CONTENT_LENGTH = 64 * 1024 * 1024
         self.STRIPE_SECRET_KEY = _env("STRIPE_SECRET_KEY")
         self.STRIPE_WEBHOOK_SECRET = _env("STRIPE_WEBHOOK_SECRET")

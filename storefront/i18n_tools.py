@@ -27,7 +27,7 @@ KEYWORDS = {
     "lazy_ngettext": (1, 2),
 }
 METHODS = [
-    ("storefront/**.py", "python"),
+    ("**.py", "python"),
     ("templates/**.html", "jinja2.ext:babel_extract"),
     ("templates/**.txt", "jinja2.ext:babel_extract"),
 ]
