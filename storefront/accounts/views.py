@@ -14,6 +14,7 @@ from storefront.errors import NotFound
 from storefront.extensions import db, limiter, login_manager
 from storefront.mail.sender import deliver_quietly
 from storefront.mail.services import queue_account_email
+from storefront.urls import public_url
 
 from . import services, tokens
 from .access import enforce_area_roles
@@ -114,7 +115,7 @@ def logout():
 def invitation_link(invitation) -> str:
     """The absolute link that opens an invitation."""
     token = tokens.sign({"i": invitation.id, "n": invitation.nonce}, tokens.INVITATION_SALT)
-    return url_for("accounts.accept_invitation", token=token, _external=True)
+    return public_url("accounts.accept_invitation", token=token)
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
@@ -156,7 +157,7 @@ def reset_request():
             token = tokens.sign(
                 {"u": user.id, "f": services.reset_fingerprint(user)}, tokens.RESET_SALT
             )
-            link = url_for("accounts.reset_password", token=token, _external=True)
+            link = public_url("accounts.reset_password", token=token)
             with force_locale(user.locale):
                 subject = _("Reset your password")
                 body = render_template("accounts/mail/reset.txt", user=user, link=link)

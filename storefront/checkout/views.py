@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-from urllib.parse import urljoin
 
 from flask import (
     Blueprint,
@@ -30,6 +29,7 @@ from storefront.mail.sender import deliver_quietly
 from storefront.orders.models import Delivery, Order, OrderStatus
 from storefront.orders.services import order_by_token
 from storefront.templating import media_url
+from storefront.urls import public_path_url, public_url
 
 from . import fulfil, payments, webhooks
 from .forms import CheckoutForm
@@ -71,11 +71,11 @@ def _links(order: Order) -> payments.PaymentLinks:
         if product is not None and product.images:
             image = product.images[0]
             path = f"{media_url('products/' + image.key)}-{image.variant_widths[0]}.jpg"
-            images[line.id] = urljoin(request.host_url, path)
+            images[line.id] = public_path_url(path)
     return payments.PaymentLinks(
-        success_url=url_for("checkout.done", token=order.token, _external=True)
+        success_url=public_url("checkout.done", token=order.token)
         + "?session_id={CHECKOUT_SESSION_ID}",
-        cancel_url=url_for("orders.view", token=order.token, _external=True),
+        cancel_url=public_url("orders.view", token=order.token),
         test_url=url_for("checkout.test_pay", token=order.token),
         lang=current_lang(),
         images=images,

@@ -14,6 +14,7 @@ from storefront.artisans.models import Artisan
 from storefront.extensions import db
 from storefront.money import format_money
 from storefront.orders.models import Order
+from storefront.urls import public_url
 
 from . import services
 from .models import MessageKind, OutboxMessage
@@ -27,7 +28,7 @@ def render_message(message: OutboxMessage) -> tuple[str, str]:
     if message.kind == MessageKind.ACCOUNT:
         return message.subject or "", message.body or ""
     order = db.session.get(Order, message.order_id)
-    link = f"{current_app.config['PUBLIC_URL'].rstrip('/')}/orders/{order.token}"
+    link = public_url("orders.view", token=order.token)
 
     def fmt(minor: int) -> str:
         """Money in the recipient's language."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, session, url_for
+from flask import Blueprint, current_app, session
 
 from storefront.errors import NotFound
 from storefront.extensions import db
 from storefront.orders.models import Order
 from storefront.orders.services import order_by_number
+from storefront.urls import public_url
 
 from .. import services
 from ..models import RegisterSession
@@ -83,17 +84,9 @@ def add_to_basket(product_id: int, quantity: int = 1) -> None:
     save_basket(lines)
 
 
-def public_url(endpoint: str, fallback_path: str, **values) -> str:
-    """An absolute public address (PUBLIC_URL) for a QR code; the path if the route is missing."""
-    base = current_app.config.get("PUBLIC_URL", "").rstrip("/")
-    if endpoint in current_app.view_functions:
-        return base + url_for(endpoint, **values)
-    return base + fallback_path
-
-
 def order_url(order: Order) -> str:
-    """The customer's order status page, for the receipt's QR code."""
-    return public_url("orders.view", f"/orders/{order.token}", token=order.token)
+    """The customer's order status page (absolute, from PUBLIC_URL), for the receipt's QR code."""
+    return public_url("orders.view", token=order.token)
 
 
 def stripe_refunder() -> services.returns.StripeRefunder | None:

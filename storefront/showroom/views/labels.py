@@ -8,10 +8,11 @@ from sqlalchemy import select
 from storefront.accounts.access import staff_required
 from storefront.artisans.models import Artisan, Shop
 from storefront.extensions import db
+from storefront.urls import public_url
 
 from .. import services
 from ..forms import parse_date, parse_int
-from .common import bp, public_url
+from .common import bp
 
 
 @bp.get("/labels")
@@ -46,7 +47,7 @@ def labels():
             (
                 p,
                 services.qr_svg(
-                    public_url("catalog.product", f"/products/{p.slug}", slug=p.slug),
+                    public_url("catalog.product", slug=p.slug),
                     title=p.sku,
                 ),
             )

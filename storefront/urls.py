@@ -1,0 +1,24 @@
+"""Absolute links for mail, receipts, QR codes and payment pages, built from PUBLIC_URL alone."""
+
+from __future__ import annotations
+
+from flask import current_app, url_for
+
+
+def public_base() -> str:
+    """PUBLIC_URL without its trailing slash, e.g. "https://shop.example.ma"."""
+    return current_app.config["PUBLIC_URL"].rstrip("/")
+
+
+def public_url(endpoint: str, **values) -> str:
+    """The absolute address of a route on the public site.
+
+    Never follows the request's Host header, so a forged Host cannot put another site's
+    address into a reset link or a receipt. Raises werkzeug's BuildError for an unknown route.
+    """
+    return public_base() + url_for(endpoint, _external=False, **values)
+
+
+def public_path_url(path: str) -> str:
+    """The absolute address of a path already built (a media file, for instance)."""
+    return public_base() + "/" + path.lstrip("/")
