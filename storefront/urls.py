@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from urllib.parse import urlsplit
+
+from flask import current_app
 
 
 def public_base() -> str:
@@ -11,12 +13,16 @@ def public_base() -> str:
 
 
 def public_url(endpoint: str, **values) -> str:
-    """The absolute address of a route on the public site.
+    """The absolute address of a route on the public site, inside a request or outside one.
 
     Never follows the request's Host header, so a forged Host cannot put another site's
     address into a reset link or a receipt. Raises werkzeug's BuildError for an unknown route.
     """
-    return public_base() + url_for(endpoint, _external=False, **values)
+    base = urlsplit(public_base())
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
+    )
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def public_path_url(path: str) -> str:
