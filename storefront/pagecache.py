@@ -3,8 +3,10 @@
 A page is stored per (URL, language, cart size, catalog version). The version is the newest
 row of catalog_changes, which database triggers add on every change to products, images,
 artisans, shops or crafts, so a cached page is never served after the data under it changed.
-Per-visitor bits are kept out: signed-in users and pending flash messages bypass the cache, and
-the CSRF token is put into the cached HTML at serve time.
+Per-visitor bits are kept out: signed-in users and pending flash messages bypass the cache. The
+CSRF token is the one per-visitor value a cached page holds: whatever rendered it (a template's
+csrf_token(), a form's hidden field), the token is swapped for a marker before the page is
+stored, and each visitor gets their own token, and with it their own session, when it is served.
 """
 
 from __future__ import annotations
@@ -76,11 +78,6 @@ def _cart_size() -> int:
     return int(counter()) if callable(counter) else 0
 
 
-def csrf_token() -> str:
-    """The CSRF token, or a marker while a page is rendered for the cache."""
-    return CSRF_MARKER if g.get("page_cache_fill") else generate_csrf()
-
-
 def cached_page(view: Callable) -> Callable:
     """Serve a public page from the cache when nothing it shows has changed."""
 
@@ -92,15 +89,15 @@ def cached_page(view: Callable) -> Callable:
         key = (request.full_path, current_lang(), _cart_size(), catalog_version())
         entry = store.get(key)
         if entry is None:
-            g.page_cache_fill = True
-            try:
-                response = make_response(view(*args, **kwargs))
-            finally:
-                g.page_cache_fill = False
+            response = make_response(view(*args, **kwargs))
             if response.status_code != 200 or response.mimetype != "text/html":
                 return response
-            entry = (response.get_data(as_text=True), response.headers.get("Content-Type"))
-            store.put(key, entry)
+            body = response.get_data(as_text=True)
+            # The token this render made is this visitor's own: they get the page as it is.
+            token = g.get(current_app.config["WTF_CSRF_FIELD_NAME"])
+            stored = body.replace(token, CSRF_MARKER) if token else body
+            store.put(key, (stored, response.headers.get("Content-Type")))
+            return response
         body, content_type = entry
         if CSRF_MARKER in body:
             body = body.replace(CSRF_MARKER, generate_csrf())
@@ -110,6 +107,5 @@ def cached_page(view: Callable) -> Callable:
 
 
 def init_page_cache(app: Flask) -> None:
-    """Create the per-process store and route csrf_token() through the marker."""
+    """Create the per-process store."""
     app.extensions["page_cache"] = LRU(app.config.get("PAGE_CACHE_ENTRIES", 512))
-    app.jinja_env.globals["csrf_token"] = csrf_token

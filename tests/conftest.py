@@ -15,6 +15,7 @@ from flask_migrate import upgrade
 
 from storefront import create_app
 from storefront.extensions import db
+from tests.browsing import BrowserClient
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 
@@ -90,9 +91,11 @@ def app_config(database_url, tmp_path) -> dict:
     return {
         "SQLALCHEMY_DATABASE_URI": database_url,
         "TESTING": True,
-        "WTF_CSRF_ENABLED": False,
         "MEDIA_ROOT": str(tmp_path / "media"),
-        "SECRET_KEY": "test-secret",
+        "SECRET_KEY": "test-secret-" + "x" * 32,
+        # In-process HTTP tests post far more forms a minute than any visitor, so limits are
+        # off here; tests/accounts/test_rate_limits.py, the browser journeys and tests/deployed
+        # run with them on, on Redis. CSRF and the page cache stay on, as deployed.
         "RATELIMIT_ENABLED": False,
         "PAYMENTS": "test",
         "SERVER_NAME": None,
@@ -113,6 +116,7 @@ def app(app_config) -> Iterator[Flask]:
 
     # First of all before-request functions: the others (the access guard) read the user.
     application.before_request_funcs.setdefault(None, []).insert(0, fresh_request_globals)
+    application.test_client_class = BrowserClient
 
     yield application
     with application.app_context():
@@ -122,7 +126,7 @@ def app(app_config) -> Iterator[Flask]:
 
 @pytest.fixture
 def client(app):
-    """A test client."""
+    """A test client that posts forms with the CSRF token of the pages it was served."""
     return app.test_client()
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from storefront.pagecache import catalog_version
+from storefront.pagecache import CSRF_MARKER, catalog_version
+from tests.browsing import token_in
 from tests.factories import make_product, make_user
 
 
@@ -70,3 +71,27 @@ def test_language_is_part_of_the_key(client, session):
     assert "Water jar" in client.get("/products/jar?lang=en").get_data(as_text=True)
     assert "Jarre à eau" in client.get("/products/jar?lang=fr").get_data(as_text=True)
     assert 'lang="fr"' in client.get("/products/jar").get_data(as_text=True)
+
+
+def test_each_fresh_visitor_gets_their_own_token_and_can_add_to_cart(app, session):
+    make_product(session, slug="jar", title_en="Water jar", stock=5)
+    session.commit()
+    tokens = []
+    for _ in range(4):
+        visitor = app.test_client()  # no cookies: a new browser each time
+        page = visitor.get("/products/jar?lang=en")
+        token = token_in(page.get_data(as_text=True))
+        assert token and any(c.startswith("session=") for c in page.headers.getlist("Set-Cookie"))
+        tokens.append(token)
+        added = visitor.post("/cart/add", data={"csrf_token": token, "product_id": "1"})
+        assert added.status_code == 303
+        assert "Water jar" in visitor.get("/cart?lang=en").get_data(as_text=True)
+    assert len(set(tokens)) == 4
+
+
+def test_a_cached_page_never_holds_a_visitors_token(app, session):
+    make_product(session, slug="jar", title_en="Water jar", stock=5)
+    session.commit()
+    first = app.test_client().get("/products/jar?lang=en").get_data(as_text=True)
+    (body, _type), *_ = app.extensions["page_cache"]._data.values()
+    assert token_in(first) not in body and CSRF_MARKER in body

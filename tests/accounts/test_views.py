@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from storefront.accounts.models import User
@@ -54,8 +55,12 @@ class TestRateLimit:
 
 
 def _link(session, path: str) -> str:
+    """The path of the link in the newest mail, which must start with PUBLIC_URL."""
     body = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first().body
-    return re.search(rf"http://[^\s]+{path}[^\s]+", body).group(0).split("localhost", 1)[-1]
+    link = re.search(rf"https?://[^\s]+{path}[^\s]+", body).group(0)
+    base = current_app.config["PUBLIC_URL"]
+    assert link.startswith(base + path), link
+    return link.removeprefix(base)
 
 
 def test_invitation_then_account_then_single_use(client, session, login):
@@ -109,6 +114,19 @@ def test_password_reset_by_email_link_works_once(client, session):
     assert client.post(link, data=data).status_code == 404
     ok = client.post("/login", data={"email": "s@example.com", "password": "my new password!"})
     assert ok.status_code == 302
+
+
+def test_reset_link_ignores_a_forged_host(client, session):
+    make_user(session, email="s@example.com", locale="fr")
+    session.commit()
+    # The attacker's own browser, talking to the shop with a forged Host header.
+    forged = "http://evil.example"
+    client.get("/password-reset", base_url=forged)
+    sent = client.post("/password-reset", data={"email": "s@example.com"}, base_url=forged)
+    assert sent.status_code == 302
+    body = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first().body
+    assert "evil.example" not in body
+    assert "http://127.0.0.1:5000/password-reset/" in body
 
 
 def test_create_user_command(runner, session):

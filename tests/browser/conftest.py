@@ -96,9 +96,12 @@ def live_server(app) -> Iterator[LiveServer]:
     level = access_log.level
     # One line per image and stylesheet would bury a failing test's own output.
     access_log.setLevel(logging.WARNING)
+    url = f"http://127.0.0.1:{server.server_port}"
+    # Links in mail, receipts and QR codes point at the shop the browser is using.
+    app.config["PUBLIC_URL"] = url
     thread.start()
     try:
-        yield LiveServer(app=app, url=f"http://127.0.0.1:{server.server_port}", server=server)
+        yield LiveServer(app=app, url=url, server=server)
     finally:
         server.shutdown()
         thread.join(timeout=10)
