@@ -16,6 +16,17 @@ pytestmark = pytest.mark.browser
 OVERFLOW_JS = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
+def test_failed_sign_ins_count_in_redis_under_this_tests_own_prefix(live_server, new_page, limits):
+    page = new_page("desktop", locale="en-GB")
+    page.goto(f"{live_server.url}/login?lang=en")
+    page.get_by_label("Email").fill("nobody@example.com")
+    page.get_by_label("Password").fill("a wrong guess")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("form[method=post]")).to_contain_text("Wrong email or password.")
+    counted = limits.keys()
+    assert any("nobody@example.com" in key for key in counted), counted
+
+
 def test_healthz_answers_json(live_server, new_page):
     page = new_page("phone")
     response = page.goto(f"{live_server.url}/healthz")
