@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .cli import register_commands
 from .config import ROOT, Config
@@ -30,6 +31,8 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "X-Frame-Options": "DENY",
 }
+# Production is served over TLS only: browsers keep to https for a year, subdomains too.
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -78,9 +81,18 @@ def _init_extensions(app: Flask) -> None:
     register_error_handlers(app)
     init_page_cache(app)
 
+    if app.config["TRUSTED_PROXY_HOPS"]:
+        # Behind the TLS proxy: the client's address (for rate limits) and scheme come from
+        # the X-Forwarded-* headers the trusted hops add, and from no other.
+        hops = app.config["TRUSTED_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+    headers = dict(SECURITY_HEADERS)
+    if app.config["STOREFRONT_ENV"] == "production":
+        headers["Strict-Transport-Security"] = HSTS
+
     @app.after_request
     def security_headers(response):
-        for name, value in SECURITY_HEADERS.items():
+        for name, value in headers.items():
             response.headers.setdefault(name, value)
         response.headers.setdefault("Content-Security-Policy", content_security_policy(app))
         return response

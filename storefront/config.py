@@ -1,10 +1,20 @@
-"""Configuration read from the environment."""
+"""Configuration read from the environment, and the rules a production start must pass."""
 
 import os
 from pathlib import Path
 
 # The package folder: templates, static files, translations and migrations live in it.
 ROOT = Path(__file__).resolve().parent
+
+
+ENVIRONMENTS = ("development", "production", "test")
+DEV_SECRET_KEY = "dev-only-not-secret"
+DEV_PUBLIC_URL = "http://127.0.0.1:5000"
+MIN_SECRET_BYTES = 32
+
+
+class ConfigError(RuntimeError):
+    """A setting the shop refuses to start with; the message names it and says what to do."""
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -39,7 +49,9 @@ class Config:
         self.HOLD_MINUTES = int(_env("HOLD_MINUTES", "30"))
         self.DEFAULT_COMMISSION_BPS = int(_env("DEFAULT_COMMISSION_BPS", "1000"))
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_KEY_PREFIX = _env("RATELIMIT_KEY_PREFIX", "storefront")
         self.RATELIMIT_HEADERS_ENABLED = True
+        self.TRUSTED_PROXY_HOPS = _env("TRUSTED_PROXY_HOPS", "0")
         self.MAIL_SERVER = _env("MAIL_SERVER")
         self.MAIL_PORT = int(_env("MAIL_PORT", "587"))
         self.MAIL_USERNAME = _env("MAIL_USERNAME")
@@ -51,18 +63,48 @@ class Config:
         self.LANGUAGES = ("ar", "fr", "en")
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
-        self.SESSION_COOKIE_SECURE = self.STOREFRONT_ENV == "production"
-        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
         self.PER_PAGE = 24
-        self.PUBLIC_URL = _env("PUBLIC_URL", "http://127.0.0.1:5000")
+        self.PUBLIC_URL = _env("PUBLIC_URL")
 
     def check(self) -> None:
-        """Refuse settings that are unsafe in production; raises RuntimeError."""
-        if self.STOREFRONT_ENV != "production":
-            if not self.SECRET_KEY:
-                self.SECRET_KEY = "dev-only-not-secret"
+        """Refuse a setting the shop cannot run with, or one unsafe in production.
+
+        Raises ConfigError with a message that names the setting. Development and test fill
+        in a development SECRET_KEY; production refuses a weak or missing key, the test
+        gateway, Stripe without its keys, limits or jobs kept in one process's memory, and a
+        missing PUBLIC_URL.
+        """
+        if self.STOREFRONT_ENV not in ENVIRONMENTS:
+            raise ConfigError(
+                f"STOREFRONT_ENV={self.STOREFRONT_ENV!r} is not one of "
+                "development, production, test (lower case, exactly)"
+            )
+        if self.PAYMENTS not in ("stripe", "test"):
+            raise ConfigError(f"PAYMENTS={self.PAYMENTS!r} is not one of stripe, test")
+        hops = str(self.TRUSTED_PROXY_HOPS)
+        if not (hops.isascii() and hops.isdigit()) or int(hops) > 5:
+            raise ConfigError(f"TRUSTED_PROXY_HOPS={hops!r} must be a whole number from 0 to 5")
+        self.TRUSTED_PROXY_HOPS = int(hops)
+        production = self.STOREFRONT_ENV == "production"
+        self.SESSION_COOKIE_SECURE = self.REMEMBER_COOKIE_SECURE = production
+        if not production:
+            self.SECRET_KEY = self.SECRET_KEY or DEV_SECRET_KEY
+            self.PUBLIC_URL = self.PUBLIC_URL or DEV_PUBLIC_URL
             return
-        if not self.SECRET_KEY:
-            raise RuntimeError("SECRET_KEY is required when STOREFRONT_ENV=production")
-        if self.PAYMENTS == "test":
-            raise RuntimeError("the test payment gateway cannot run in production")
+        for problem in self._production_problems():
+            raise ConfigError(f"{problem} (STOREFRONT_ENV=production)")
+
+    def _production_problems(self):
+        key = self.SECRET_KEY or ""
+        if not key:
+            yield "SECRET_KEY is required"
+        elif key == DEV_SECRET_KEY or len(key.encode()) < MIN_SECRET_BYTES:
+            yield f"SECRET_KEY must be a random value of at least {MIN_SECRET_BYTES} bytes"
+        if self.PAYMENTS != "stripe":
+            yield "PAYMENTS must be stripe: the test payment gateway cannot run in production"
+        if not (self.STRIPE_SECRET_KEY and self.STRIPE_WEBHOOK_SECRET):
+            yield "STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are both required"
+        if not self.RATELIMIT_STORAGE_URI.startswith(("redis://", "rediss://")):
+            yield "RATELIMIT_STORAGE_URI must be redis://…, shared by every app server"
+        if not self.PUBLIC_URL:
+            yield "PUBLIC_URL is required: the shop's address for links in mail and receipts"
