@@ -77,9 +77,19 @@ class StripeFailure(Exception):
 class FakeStripe:
     """The fake's state and rules; `start()` serves it, `stop()` ends it."""
 
-    def __init__(self, api_key: str = "sk_test_fake", webhook_secret: str = "whsec_fake") -> None:
+    def __init__(
+        self,
+        api_key: str = "sk_test_fake",
+        webhook_secret: str = "whsec_fake",
+        *,
+        hosted_base: str | None = None,
+    ) -> None:
         self.api_key = api_key
         self.webhook_secret = webhook_secret
+        # Where a session's hosted page `url` points: this server's /pay/<id> by default, or
+        # Stripe's own address (https://checkout.stripe.com/c/pay/) for a browser that routes
+        # it here, so the shop's production Content Security Policy is the one tested.
+        self.hosted_base = hosted_base
         self.sessions: dict[str, dict] = {}
         self.refunds: dict[str, dict] = {}
         self.charges: dict[str, dict] = {}
@@ -261,7 +271,7 @@ class FakeStripe:
         session_id = "cs_test_" + secrets.token_hex(24)
         session.update(
             id=session_id,
-            url=f"{self.url}/pay/{session_id}",
+            url=(self.hosted_base or f"{self.url}/pay/") + session_id,
             created=now,
             expires_at=expires_at,
             amount_subtotal=subtotal,
