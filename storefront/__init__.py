@@ -74,6 +74,8 @@ def _init_extensions(app: Flask) -> None:
     init_db(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    # The shared Limiter keeps the first app's key prefix; each app (a test's, say) uses its own.
+    limiter._key_prefix = app.config["RATELIMIT_KEY_PREFIX"]
     limiter.init_app(app)
     login_manager.init_app(app)
     init_i18n(app)
