@@ -68,6 +68,7 @@ def _init_extensions(app: Flask) -> None:
     from .errors import register_error_handlers
     from .extensions import csrf, db, limiter, login_manager, migrate
     from .i18n import init_i18n
+    from .inputs import init_inputs
     from .pagecache import init_page_cache
 
     db.init_app(app)
@@ -82,6 +83,7 @@ def _init_extensions(app: Flask) -> None:
     init_assets(app)
     register_error_handlers(app)
     init_page_cache(app)
+    init_inputs(app)
 
     if app.config["TRUSTED_PROXY_HOPS"]:
         # Behind the TLS proxy: the client's address (for rate limits) and scheme come from

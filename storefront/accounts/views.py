@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     current_app,
@@ -24,7 +22,7 @@ from storefront.errors import NotFound
 from storefront.extensions import db, limiter, login_manager
 from storefront.mail.sender import deliver_quietly
 from storefront.mail.services import queue_account_email
-from storefront.urls import public_url
+from storefront.urls import public_url, safe_next
 
 from . import services, tokens
 from .access import enforce_area_roles
@@ -57,16 +55,6 @@ def _home_for(user: User) -> str:
     if user.role == Role.ARTISAN:
         return url_for("dashboard.index")
     return url_for("admin.index")
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site: never an absolute URL that would send the user elsewhere."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 # Sign-in limits count failed attempts only, and never across accounts: a correct password is
@@ -114,7 +102,7 @@ def login():
         if user is not None:
             db.session.commit()
             start_session(user)
-            return redirect(_safe_next(request.args.get("next")) or _home_for(user))
+            return redirect(safe_next(request.args.get("next")) or _home_for(user))
         form.password.errors.append(_("Wrong email or password."))
     status = 422 if request.method == "POST" else 200
     return render_template("accounts/login.html", form=form), status
