@@ -68,18 +68,22 @@ def _init_extensions(app: Flask) -> None:
     from .errors import register_error_handlers
     from .extensions import csrf, db, limiter, login_manager, migrate
     from .i18n import init_i18n
+    from .inputs import init_inputs
     from .pagecache import init_page_cache
 
     db.init_app(app)
     init_db(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    # The shared Limiter keeps the first app's key prefix; each app (a test's, say) uses its own.
+    limiter._key_prefix = app.config["RATELIMIT_KEY_PREFIX"]
     limiter.init_app(app)
     login_manager.init_app(app)
     init_i18n(app)
     init_assets(app)
     register_error_handlers(app)
     init_page_cache(app)
+    init_inputs(app)
 
     if app.config["TRUSTED_PROXY_HOPS"]:
         # Behind the TLS proxy: the client's address (for rate limits) and scheme come from

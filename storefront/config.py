@@ -49,6 +49,7 @@ class Config:
         self.HOLD_MINUTES = int(_env("HOLD_MINUTES", "30"))
         self.DEFAULT_COMMISSION_BPS = int(_env("DEFAULT_COMMISSION_BPS", "1000"))
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_ENABLED = True
         self.RATELIMIT_KEY_PREFIX = _env("RATELIMIT_KEY_PREFIX", "storefront")
         self.RATELIMIT_HEADERS_ENABLED = True
         self.TRUSTED_PROXY_HOPS = _env("TRUSTED_PROXY_HOPS", "0")

@@ -28,3 +28,20 @@ def public_url(endpoint: str, **values) -> str:
 def public_path_url(path: str) -> str:
     """The absolute address of a path already built (a media file, for instance)."""
     return public_base() + "/" + path.lstrip("/")
+
+
+def safe_next(target: str | None) -> str | None:
+    """A `next` address to go back to, if it is a path on this site; None otherwise.
+
+    Refuses absolute and scheme-relative URLs, backslashes (browsers read them as slashes) and
+    any control character or space: browsers drop tabs and newlines from a URL, so
+    "/\\t/evil.example" would become "//evil.example", another site.
+    """
+    if not target or len(target) > 2000 or not target.startswith("/"):
+        return None
+    if any(ch <= " " or ch == "\x7f" or ch == "\\" for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//"):
+        return None
+    return target

@@ -102,6 +102,27 @@ def app_config(database_url, tmp_path) -> dict:
     }
 
 
+REDIS_LIMITS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
+
+
+@pytest.fixture
+def redis_rate_limits() -> Iterator[dict]:
+    """Rate limits on, kept in Redis as in production, under a key prefix of this test's own."""
+    import redis
+
+    prefix = f"test-{uuid.uuid4().hex[:12]}"
+    yield {
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": REDIS_LIMITS_URL,
+        "RATELIMIT_KEY_PREFIX": prefix,
+    }
+    client = redis.Redis.from_url(REDIS_LIMITS_URL)
+    keys = list(client.scan_iter(f"*{prefix}*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
 @pytest.fixture
 def app(app_config) -> Iterator[Flask]:
     """A fresh application bound to the test's database."""
@@ -167,7 +188,7 @@ def login(client):
 
     def sign_in(user) -> None:
         with client.session_transaction() as flask_session:
-            flask_session["_user_id"] = str(user.id)
+            flask_session["_user_id"] = user.get_id()
             flask_session["_fresh"] = True
 
     return sign_in

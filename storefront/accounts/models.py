@@ -40,6 +40,9 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(120), default="")
     locale: Mapped[str] = mapped_column(String(2), default="ar")
     active: Mapped[bool] = mapped_column(default=True)
+    # Part of every session's user id: moving it on sign-out, a password or role change or
+    # switching the account off ends all of the user's sessions at their next request.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 
@@ -48,6 +51,10 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login reads this
         return self.active
+
+    def get_id(self) -> str:
+        """The id Flask-Login keeps in the session: "<user id>.<session version>"."""
+        return f"{self.id}.{self.session_version}"
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

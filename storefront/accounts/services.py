@@ -105,10 +105,48 @@ def create_user(
 
 
 def set_password(session: Session, user: User, password: str) -> None:
-    """Replace a user's password (which also voids any reset link made before)."""
+    """Replace a user's password; voids reset links made before and ends every session."""
     check_password_rules(password)
     user.password_hash = hash_password(password)
-    session.flush()
+    end_sessions(session, user)
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """End every session of this user at its next request (sign-out everywhere).
+
+    One guarded increment in the database, so two changes at once both count.
+    """
+    session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(session_version=User.session_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(user, ["session_version"])
+
+
+def user_for_session(session: Session, session_id: str) -> User | None:
+    """The active user a session's "<id>.<version>" names, or None once it was ended."""
+    user_id, _dot, version = session_id.partition(".")
+    if not (user_id.isascii() and user_id.isdigit() and version.isascii() and version.isdigit()):
+        return None
+    user = session.get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+def set_active(session: Session, user: User, active: bool, *, actor: User) -> User:
+    """Switch an account on or off; off ends its sessions. Audited.
+
+    Raises DomainError when a user tries to switch off their own account.
+    """
+    if user.id == actor.id and not active:
+        raise DomainError(_l("You cannot switch off your own account."))
+    user.active = active
+    record_audit(session, "user.active", "user", user.id, user_id=actor.id, active=active)
+    end_sessions(session, user)
+    return user
 
 
 def _artisan_has_account(session: Session, artisan_id: int) -> bool:
@@ -240,4 +278,5 @@ def change_role(session: Session, user: User, role: str, *, actor: User) -> User
     )
     user.role = role
     session.flush()
+    end_sessions(session, user)
     return user

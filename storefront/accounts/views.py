@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
-from flask_login import login_user, logout_user
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_user, logout_user
 
 from storefront.errors import NotFound
 from storefront.extensions import db, limiter, login_manager
 from storefront.mail.sender import deliver_quietly
 from storefront.mail.services import queue_account_email
-from storefront.urls import public_url
+from storefront.urls import public_url, safe_next
 
 from . import services, tokens
 from .access import enforce_area_roles
@@ -27,16 +35,20 @@ login_manager.login_view = "accounts.login"
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """Flask-Login hook: the signed-in user, if still present and not switched off.
+def load_user(session_id: str) -> User | None:
+    """Flask-Login hook: the signed-in user, while the session's version is still theirs.
 
-    Checking `active` here (not only at sign-in) ends the sessions of a switched-off account
-    at their next request.
+    A session saved before a sign-out, a password or role change, or before the account was
+    switched off names an older version and is signed out at its next request.
     """
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+    return services.user_for_session(db.session, session_id)
+
+
+def start_session(user: User) -> None:
+    """Sign in on a fresh session: nothing from before carries over, the CSRF token included,
+    so a token or session planted before sign-in is worth nothing after it."""
+    session.clear()
+    login_user(user)
 
 
 def _home_for(user: User) -> str:
@@ -45,27 +57,31 @@ def _home_for(user: User) -> str:
     return url_for("admin.index")
 
 
-def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site: never an absolute URL that would send the user elsewhere."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
+# Sign-in limits count failed attempts only, and never across accounts: a correct password is
+# never refused because other accounts failed from the same address (a shared café or hotel
+# network, or every visitor seen as one address by a misconfigured proxy). Per account and
+# address, 5 failures in 15 minutes pause that account from that address; per account from
+# anywhere, 10 failures pause it everywhere, which slows one password guessed from many machines.
+
+
+def _email() -> str:
+    return (request.form.get("email") or "").strip().lower()[:254]
 
 
 def _account_key() -> str:
-    # Per account from any address, so guessing one password from many machines is slowed too.
-    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
+    return "account:" + _email()
 
 
-def _address_limit() -> str:
-    return current_app.config.get("LOGIN_RATE_LIMIT", "20 per 15 minutes")
+def _account_address_key() -> str:
+    return f"account-address:{get_remote_address()}:{_email()}"
+
+
+def _account_address_limit() -> str:
+    return current_app.config.get("LOGIN_ADDRESS_RATE_LIMIT", "5 per 15 minutes")
 
 
 def _account_limit() -> str:
-    return current_app.config.get("LOGIN_ACCOUNT_RATE_LIMIT", "5 per 15 minutes")
+    return current_app.config.get("LOGIN_ACCOUNT_RATE_LIMIT", "10 per 15 minutes")
 
 
 def _failed(response) -> bool:
@@ -74,17 +90,19 @@ def _failed(response) -> bool:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(
+    _account_address_limit, methods=["POST"], key_func=_account_address_key, deduct_when=_failed
+)
 @limiter.limit(_account_limit, methods=["POST"], key_func=_account_key, deduct_when=_failed)
 def login():
-    """Sign in with email and password; failed attempts are limited per address and account."""
+    """Sign in with email and password; failures are limited per account (see above)."""
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(db.session, form.email.data, form.password.data)
         if user is not None:
             db.session.commit()
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")) or _home_for(user))
+            start_session(user)
+            return redirect(safe_next(request.args.get("next")) or _home_for(user))
         form.password.errors.append(_("Wrong email or password."))
     status = 422 if request.method == "POST" else 200
     return render_template("accounts/login.html", form=form), status
@@ -106,7 +124,10 @@ def too_many_attempts(exc: RateLimitExceeded):
 
 @bp.post("/logout")
 def logout():
-    """Sign out."""
+    """Sign out here and on every other device this account is signed in on."""
+    if current_user.is_authenticated:
+        services.end_sessions(db.session, current_user)
+        db.session.commit()
     logout_user()
     flash(_("You are signed out."), "success")
     return redirect(url_for("catalog.home"))
@@ -137,7 +158,7 @@ def accept_invitation(token: str):
             locale=form.locale.data,
         )
         db.session.commit()
-        login_user(user)
+        start_session(user)
         flash(_("Welcome! Your account is ready."), "success")
         return redirect(_home_for(user))
     status = 422 if request.method == "POST" else 200

@@ -14,7 +14,6 @@ from storefront.accounts.access import admin_required, staff_required
 from storefront.accounts.models import Role, User
 from storefront.accounts.views import invitation_link
 from storefront.artisans.models import Artisan, Shop
-from storefront.audit import record_audit
 from storefront.catalog import listings
 from storefront.catalog.models import Product
 from storefront.dashboard.forms import EmptyForm, RejectForm
@@ -169,12 +168,7 @@ def toggle_user(user_id: int):
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound(_("We could not find this page. It may have moved or been removed."))
-    if user.id == current_user.id:
-        raise DomainError(_("You cannot switch off your own account."))
-    user.active = not user.active
-    record_audit(
-        db.session, "user.active", "user", user.id, user_id=current_user.id, active=user.active
-    )
+    accounts.set_active(db.session, user, not user.active, actor=current_user)
     db.session.commit()
     return redirect(url_for("admin.users"))
 

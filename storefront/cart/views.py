@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from storefront.extensions import db
 from storefront.i18n import current_lang
+from storefront.urls import safe_next
 
 from . import services
 
@@ -42,11 +43,6 @@ def _int(name: str, default: int = 0) -> int:
         return default
 
 
-def _safe_next(default: str) -> str:
-    target = request.form.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else default
-
-
 @bp.get("/cart")
 def view():
     """The cart, reconciled with today's stock and prices."""
@@ -65,7 +61,7 @@ def add():
     )
     save_cart(cart)
     flash(message, "success")
-    return redirect(_safe_next(url_for("cart.view")), code=303)
+    return redirect(safe_next(request.form.get("next")) or url_for("cart.view"), code=303)
 
 
 @bp.post("/cart/update")
