@@ -17,6 +17,9 @@ from storefront import create_app
 from storefront.extensions import db
 from tests.browsing import BrowserClient
 
+# The Chromium fixtures, shared by tests/browser and tests/deployed (one Playwright a process).
+pytest_plugins = ["tests.chromium"]
+
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 

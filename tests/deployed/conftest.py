@@ -17,12 +17,7 @@ import pytest
 import redis
 import sqlalchemy as sa
 
-from tests.browser.conftest import (  # noqa: F401  (the browser fixtures, shared)
-    REPORTS,
-    browser,
-    new_page,
-    pytest_runtest_makereport,
-)
+from tests.chromium import REPORTS
 from tests.fake_stripe.server import FakeStripe
 
 from .shop import (
