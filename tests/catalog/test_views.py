@@ -187,6 +187,7 @@ def test_catalog_query_count_does_not_grow_with_page_size(
     app, client, session, count_queries, path
 ):
     _seed_many(session, 30)
+    # These count the queries of rendering a page; a page served from the cache runs none.
     app.config["PAGE_CACHE"] = False
     counts = []
     for per_page in (4, 24):
@@ -199,6 +200,7 @@ def test_catalog_query_count_does_not_grow_with_page_size(
 
 
 def test_product_page_query_count_does_not_grow(app, client, session, count_queries):
+    # Counts the queries of rendering the page; a page served from the cache runs none.
     app.config["PAGE_CACHE"] = False
     _seed_many(session, 12)
     with count_queries() as few:
