@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass, field
+from email.message import Message
 from html.parser import HTMLParser
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from urllib.error import HTTPError
@@ -117,7 +118,7 @@ class Page:
 
     status: int
     url: str
-    headers: object
+    headers: Message
     body: bytes
     history: list[tuple[int, str]] = field(default_factory=list)
 
