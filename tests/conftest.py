@@ -19,6 +19,26 @@ from tests.browsing import BrowserClient
 
 # The Chromium fixtures, shared by tests/browser and tests/deployed (one Playwright a process).
 pytest_plugins = ["tests.chromium"]
+DEPLOYED = "tests/deployed/"
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """With -n, every tests/deployed test goes to one worker, so one shop is built and served.
+
+    The rest is spread test by test as `--dist load` does. (xdist_group marks cannot do this
+    on pytest 9: xdist renames node ids in a way pytest no longer reads.)
+    """
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class OneDeployedShop(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return DEPLOYED if nodeid.startswith(DEPLOYED) else nodeid
+
+    return OneDeployedShop(config, log)
+
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 

@@ -33,16 +33,13 @@ from .shop import (
 from .stripe_flow import STRIPE_HOSTED
 from .web import Visitor
 
-# All deployed tests go to one xdist worker (pyproject: --dist loadgroup): one build, one shop.
-GROUP = pytest.mark.xdist_group("deployed")
-
 
 def pytest_collection_modifyitems(items) -> None:
-    """Every test in this folder runs against the deployed shop, on one worker."""
+    """Every test in this folder runs against the deployed shop (with -n, all on one worker:
+    see pytest_xdist_make_scheduler in tests/conftest.py)."""
     for item in items:
         if "tests/deployed" in str(item.fspath):
             item.add_marker(pytest.mark.deployed)
-            item.add_marker(GROUP)
 
 
 @pytest.fixture(scope="session")
