@@ -65,6 +65,7 @@ def _init_extensions(app: Flask) -> None:
     from .errors import register_error_handlers
     from .extensions import csrf, db, limiter, login_manager, migrate
     from .i18n import init_i18n
+    from .jobs import init_jobs
     from .pagecache import init_page_cache
 
     db.init_app(app)
@@ -77,6 +78,7 @@ def _init_extensions(app: Flask) -> None:
     init_assets(app)
     register_error_handlers(app)
     init_page_cache(app)
+    init_jobs(app)
 
     @app.after_request
     def security_headers(response):

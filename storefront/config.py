@@ -39,12 +39,15 @@ class Config:
         self.HOLD_MINUTES = int(_env("HOLD_MINUTES", "30"))
         self.DEFAULT_COMMISSION_BPS = int(_env("DEFAULT_COMMISSION_BPS", "1000"))
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+        # The job queue: a SQLite file in the instance folder, or redis://host:port/db.
+        self.JOBS_STORAGE_URI = _env("JOBS_STORAGE_URI", f"sqlite:///{instance / 'jobs.db'}")
         self.RATELIMIT_HEADERS_ENABLED = True
         self.MAIL_SERVER = _env("MAIL_SERVER")
         self.MAIL_PORT = int(_env("MAIL_PORT", "587"))
         self.MAIL_USERNAME = _env("MAIL_USERNAME")
         self.MAIL_PASSWORD = _env("MAIL_PASSWORD")
         self.MAIL_USE_TLS = _env("MAIL_USE_TLS", "1") == "1"
+        self.MAIL_USE_SSL = _env("MAIL_USE_SSL", "0") == "1"  # implicit TLS (port 465)
         self.MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "shop@guelmim-crafts.ma")
         self.BABEL_DEFAULT_LOCALE = "fr"
         self.BABEL_DEFAULT_TIMEZONE = "Africa/Casablanca"

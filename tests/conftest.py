@@ -96,6 +96,7 @@ def app_config(database_url, tmp_path) -> dict:
         "RATELIMIT_ENABLED": False,
         "PAYMENTS": "test",
         "SERVER_NAME": None,
+        "JOBS_STORAGE_URI": f"sqlite:///{tmp_path / 'jobs.db'}",
     }
 
 
@@ -115,6 +116,7 @@ def app(app_config) -> Iterator[Flask]:
     application.before_request_funcs.setdefault(None, []).insert(0, fresh_request_globals)
 
     yield application
+    application.extensions["jobs"].huey.storage.close()
     with application.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -130,6 +132,21 @@ def client(app):
 def runner(app):
     """A CLI runner."""
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def run_jobs(app):
+    """Run the jobs waiting in the app's queue here, as the worker would: `run_jobs()` -> names."""
+
+    def run() -> list[str]:
+        huey = app.extensions["jobs"].huey
+        names = []
+        while (task := huey.dequeue()) is not None:
+            huey.execute(task)
+            names.append(task.name)
+        return names
+
+    return run
 
 
 @pytest.fixture

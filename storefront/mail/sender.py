@@ -82,7 +82,7 @@ def deliver_outbox(limit: int = 20) -> dict[str, int]:
         try:
             subject, body = render_message(message)
             send_email(message.to_address, subject, body)
-        except Exception as exc:  # any mail failure is retried later; checkout goes on
+        except Exception as exc:  # any mail failure is retried later; the others still go
             log.warning("email %s not sent: %s", message_id, exc)
             services.record_failure(db.session, message, f"{type(exc).__name__}: {exc}")
             counts["failed"] += 1
@@ -91,12 +91,3 @@ def deliver_outbox(limit: int = 20) -> dict[str, int]:
             counts["sent"] += 1
         db.session.commit()
     return counts
-
-
-def deliver_quietly(limit: int = 10) -> None:
-    """Try to send due mail after a request's work is committed; never lets mail break a page."""
-    try:
-        deliver_outbox(limit)
-    except Exception:  # the outbox keeps the messages; the next run sends them
-        log.exception("outbox delivery failed")
-        db.session.rollback()
