@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -40,6 +41,12 @@ class Jobs:
         """Enqueue every periodic job once, for what fell due while no worker was running."""
         self.deliver_mail()
         self.release_expired_holds()
+
+    def close(self) -> None:
+        """Release the queue's connections (the end of a test app; process exit does it too)."""
+        self.huey.storage.close()
+        if isinstance(self.huey, RedisHuey):
+            self.huey.storage.pool.disconnect()
 
 
 def make_huey(uri: str) -> Huey:
@@ -126,13 +133,23 @@ def worker_command(workers: int) -> None:
     Ctrl-C (SIGINT) lets a running job finish, SIGTERM stops at once; either way nothing is
     lost: a half-done transaction rolls back and an unsent message is retried.
     """
+    # Until the consumer installs its own handlers, SIGTERM stops it like Ctrl-C does.
+    signal.signal(signal.SIGTERM, _interrupt)
     jobs = current_jobs()
-    # The scheduler's first check may enqueue them as well; both jobs are idempotent.
-    jobs.catch_up()
     consumer = jobs.huey.create_consumer(
         workers=workers,
         worker_type="thread",
         periodic=True,
         max_delay=MAX_POLL_SECONDS,
     )
-    consumer.run()
+    try:
+        # The scheduler's first check may enqueue them as well; both jobs are idempotent.
+        jobs.catch_up()
+        consumer.run()
+    except KeyboardInterrupt:  # stopped while starting: no job has run yet
+        consumer.stop()
+        log.info("worker stopped while starting")
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt

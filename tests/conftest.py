@@ -116,7 +116,7 @@ def app(app_config) -> Iterator[Flask]:
     application.before_request_funcs.setdefault(None, []).insert(0, fresh_request_globals)
 
     yield application
-    application.extensions["jobs"].huey.storage.close()
+    application.extensions["jobs"].close()
     with application.app_context():
         db.session.remove()
         db.engine.dispose()
