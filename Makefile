@@ -19,10 +19,17 @@ install: $(STAMP)
 translations: $(STAMP)
 	$(BIN)/storefront i18n compile
 
+# The worker runs beside the web server. Both go to the background so that `wait` can be
+# interrupted: Ctrl-C (SIGINT to the whole group) or SIGTERM to make (which passes it to this
+# shell) runs the trap, and whenever the server ends, for any reason, the worker is stopped.
 run: install translations
 	$(BIN)/storefront db upgrade
 	$(BIN)/storefront demo-data --if-empty
-	$(BIN)/storefront run --host 127.0.0.1 --port $(PORT)
+	@trap 'kill $$server $$worker 2>/dev/null' INT TERM; \
+	$(BIN)/storefront worker & worker=$$!; \
+	$(BIN)/storefront run --host 127.0.0.1 --port $(PORT) & server=$$!; \
+	wait $$server; status=$$?; \
+	kill $$server $$worker 2>/dev/null; wait; exit $$status
 
 lint: install
 	$(BIN)/ruff check .
