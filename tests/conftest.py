@@ -27,10 +27,18 @@ def _psycopg_url(url: str) -> str:
 
 
 def _migrate(url: str, media: Path) -> None:
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "MEDIA_ROOT": str(media)})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "TESTING": True,
+            "MEDIA_ROOT": str(media),
+            "JOBS_STORAGE_URI": f"sqlite:///{media / 'jobs.db'}",
+        }
+    )
     with app.app_context():
         upgrade()
         db.engine.dispose()
+    app.extensions["jobs"].close()
 
 
 @pytest.fixture(scope="session")
