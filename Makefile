@@ -51,4 +51,4 @@ format: install
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf instance/storefront.db instance/media test-artifacts
+	rm -rf instance/storefront.db instance/jobs.db instance/media test-artifacts
