@@ -69,6 +69,7 @@ def _init_extensions(app: Flask) -> None:
     from .extensions import csrf, db, limiter, login_manager, migrate
     from .i18n import init_i18n
     from .inputs import init_inputs
+    from .jobs import init_jobs
     from .pagecache import init_page_cache
 
     db.init_app(app)
@@ -84,6 +85,7 @@ def _init_extensions(app: Flask) -> None:
     register_error_handlers(app)
     init_page_cache(app)
     init_inputs(app)
+    init_jobs(app)
 
     if app.config["TRUSTED_PROXY_HOPS"]:
         # Behind the TLS proxy: the client's address (for rate limits) and scheme come from

@@ -16,8 +16,10 @@ COMMAND_PACKAGES = ("catalog", "accounts", "checkout", "orders", "ledger", "show
 def register_commands(app: Flask) -> None:
     """Attach every package's commands to app.cli (so `storefront` and `flask` both see them)."""
     from storefront.i18n_tools import i18n
+    from storefront.jobs import worker_command
 
     app.cli.add_command(i18n)
+    app.cli.add_command(worker_command)
     for package in COMMAND_PACKAGES:
         name = f"storefront.{package}.commands"
         if importlib.util.find_spec(name) is not None:

@@ -51,6 +51,8 @@ class Config:
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_ENABLED = True
         self.RATELIMIT_KEY_PREFIX = _env("RATELIMIT_KEY_PREFIX", "storefront")
+        # The job queue: a SQLite file in the instance folder, or redis://host:port/db.
+        self.JOBS_STORAGE_URI = _env("JOBS_STORAGE_URI", f"sqlite:///{instance / 'jobs.db'}")
         self.RATELIMIT_HEADERS_ENABLED = True
         self.TRUSTED_PROXY_HOPS = _env("TRUSTED_PROXY_HOPS", "0")
         self.MAIL_SERVER = _env("MAIL_SERVER")
@@ -58,6 +60,7 @@ class Config:
         self.MAIL_USERNAME = _env("MAIL_USERNAME")
         self.MAIL_PASSWORD = _env("MAIL_PASSWORD")
         self.MAIL_USE_TLS = _env("MAIL_USE_TLS", "1") == "1"
+        self.MAIL_USE_SSL = _env("MAIL_USE_SSL", "0") == "1"  # implicit TLS (port 465)
         self.MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "shop@guelmim-crafts.ma")
         self.BABEL_DEFAULT_LOCALE = "fr"
         self.BABEL_DEFAULT_TIMEZONE = "Africa/Casablanca"
@@ -107,5 +110,7 @@ class Config:
             yield "STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are both required"
         if not self.RATELIMIT_STORAGE_URI.startswith(("redis://", "rediss://")):
             yield "RATELIMIT_STORAGE_URI must be redis://…, shared by every app server"
+        if not self.JOBS_STORAGE_URI.startswith(("redis://", "rediss://")):
+            yield "JOBS_STORAGE_URI must be redis://…, the queue app servers and worker share"
         if not self.PUBLIC_URL:
             yield "PUBLIC_URL is required: the shop's address for links in mail and receipts"

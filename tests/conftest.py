@@ -51,10 +51,18 @@ def _psycopg_url(url: str) -> str:
 
 
 def _migrate(url: str, media: Path) -> None:
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "MEDIA_ROOT": str(media)})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "TESTING": True,
+            "MEDIA_ROOT": str(media),
+            "JOBS_STORAGE_URI": f"sqlite:///{media / 'jobs.db'}",
+        }
+    )
     with app.app_context():
         upgrade()
         db.engine.dispose()
+    app.extensions["jobs"].close()
 
 
 @pytest.fixture(scope="session")
@@ -122,6 +130,7 @@ def app_config(database_url, tmp_path) -> dict:
         "RATELIMIT_ENABLED": False,
         "PAYMENTS": "test",
         "SERVER_NAME": None,
+        "JOBS_STORAGE_URI": f"sqlite:///{tmp_path / 'jobs.db'}",
     }
 
 
@@ -163,6 +172,7 @@ def app(app_config) -> Iterator[Flask]:
     application.test_client_class = BrowserClient
 
     yield application
+    application.extensions["jobs"].close()
     with application.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -178,6 +188,21 @@ def client(app):
 def runner(app):
     """A CLI runner."""
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def run_jobs(app):
+    """Run the jobs waiting in the app's queue here, as the worker would: `run_jobs()` -> names."""
+
+    def run() -> list[str]:
+        huey = app.extensions["jobs"].huey
+        names = []
+        while (task := huey.dequeue()) is not None:
+            huey.execute(task)
+            names.append(task.name)
+        return names
+
+    return run
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ PRODUCTION = {
     "STRIPE_SECRET_KEY": "sk_live_x",
     "STRIPE_WEBHOOK_SECRET": "whsec_x",
     "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/4",
+    "JOBS_STORAGE_URI": "redis://127.0.0.1:6379/4",
     "PUBLIC_URL": "https://shop.example.ma",
     "TRUSTED_PROXY_HOPS": "1",
 }
@@ -54,6 +55,8 @@ def environment(monkeypatch, database_url, tmp_path):
         ({"STRIPE_WEBHOOK_SECRET": None}, "STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET"),
         ({"RATELIMIT_STORAGE_URI": "memory://"}, "RATELIMIT_STORAGE_URI must be redis"),
         ({"RATELIMIT_STORAGE_URI": None}, "RATELIMIT_STORAGE_URI must be redis"),
+        ({"JOBS_STORAGE_URI": None}, "JOBS_STORAGE_URI must be redis"),
+        ({"JOBS_STORAGE_URI": "sqlite:///jobs.db"}, "JOBS_STORAGE_URI must be redis"),
         ({"PUBLIC_URL": None}, "PUBLIC_URL is required"),
         ({"TRUSTED_PROXY_HOPS": "one"}, "TRUSTED_PROXY_HOPS='one' must be a whole number"),
         ({"TRUSTED_PROXY_HOPS": "²"}, "must be a whole number"),

@@ -18,9 +18,9 @@ from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
+from storefront import jobs
 from storefront.errors import NotFound
 from storefront.extensions import db, limiter, login_manager
-from storefront.mail.sender import deliver_quietly
 from storefront.mail.services import queue_account_email
 from storefront.urls import public_url, safe_next
 
@@ -186,7 +186,7 @@ def reset_request():
                 db.session, to=user.email, locale=user.locale, subject=subject, body=body
             )
             db.session.commit()
-            deliver_quietly()
+            jobs.mail_queued()
         flash(
             _("If an account uses this email, a link to reset the password is on its way."), "info"
         )

@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from storefront import jobs
 from storefront.accounts import services as accounts
 from storefront.accounts.access import admin_required, staff_required
 from storefront.accounts.models import Role, User
@@ -19,7 +20,6 @@ from storefront.catalog.models import Product
 from storefront.dashboard.forms import EmptyForm, RejectForm
 from storefront.errors import DomainError, NotFound
 from storefront.extensions import db
-from storefront.mail.sender import deliver_quietly
 from storefront.mail.services import queue_account_email
 
 from . import people
@@ -207,7 +207,7 @@ def invitations():
             db.session, to=invitation.email, locale="ar", subject=subject, body=body
         )
         db.session.commit()
-        deliver_quietly()
+        jobs.mail_queued()
         flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
         flash(_("You can also share this link yourself: %(link)s", link=link), "info")
         return redirect(url_for("admin.invitations"))

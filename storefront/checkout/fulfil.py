@@ -24,6 +24,9 @@ from .gateways import Gateway, GatewayError, SessionState
 from .models import AttemptStatus, PaymentAttempt
 from .payments import current_attempt
 
+# Outcomes of fulfil_payment (and so of settle_hold and the webhook) that queued the order's mail.
+MAIL_OUTCOMES = frozenset({"paid", "paid after release"})
+
 
 @dataclass(frozen=True)
 class PaymentResult:

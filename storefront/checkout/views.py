@@ -19,13 +19,13 @@ from flask import (
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from storefront import jobs
 from storefront.cart.services import cart_from_order, review_cart
 from storefront.cart.views import current_cart, save_cart
 from storefront.catalog.models import Product
 from storefront.errors import DomainError, NotFound
 from storefront.extensions import csrf, db, limiter
 from storefront.i18n import current_lang
-from storefront.mail.sender import deliver_quietly
 from storefront.orders.models import Delivery, Order, OrderStatus
 from storefront.orders.services import order_by_token
 from storefront.templating import media_url
@@ -178,9 +178,10 @@ def done(token: str):
         except GatewayError as exc:
             log.warning("could not read session %s: %s", session_id, exc)
         else:
-            fulfil.fulfil_payment(db.session, fulfil.PaymentResult.from_session(state))
+            outcome = fulfil.fulfil_payment(db.session, fulfil.PaymentResult.from_session(state))
             db.session.commit()
-            deliver_quietly()
+            if outcome in fulfil.MAIL_OUTCOMES:
+                jobs.mail_queued()
     return redirect(url_for("orders.view", token=order.token), code=303)
 
 
@@ -199,7 +200,8 @@ def cancel(token: str):
             return redirect(url_for("orders.view", token=order.token), code=303)
         db.session.commit()
         if outcome != "released":
-            deliver_quietly()
+            if outcome in fulfil.MAIL_OUTCOMES:  # paid at the last moment
+                jobs.mail_queued()
             return redirect(url_for("orders.view", token=order.token), code=303)
     if order.status in (OrderStatus.CANCELLED, OrderStatus.PAYMENT_FAILED):
         save_cart(cart_from_order(order))
@@ -223,9 +225,10 @@ def test_pay(token: str):
         result = fulfil.PaymentResult(
             order.number, True, order.total_minor, order.currency, f"test_{order.number}", "test"
         )
-        fulfil.fulfil_payment(db.session, result)
+        outcome = fulfil.fulfil_payment(db.session, result)
         db.session.commit()
-        deliver_quietly()
+        if outcome in fulfil.MAIL_OUTCOMES:
+            jobs.mail_queued()
     return redirect(url_for("orders.view", token=order.token), code=303)
 
 
@@ -248,5 +251,6 @@ def stripe_webhook():
     except IntegrityError:  # the same event delivered twice at once; the other copy has it
         db.session.rollback()
         outcome = "duplicate"
-    deliver_quietly(limit=5)
+    if outcome in fulfil.MAIL_OUTCOMES:
+        jobs.mail_queued()
     return jsonify(received=True, outcome=outcome)

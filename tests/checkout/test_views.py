@@ -114,7 +114,7 @@ def test_stripe_down_keeps_the_order_and_a_retry_sends_the_same_request(
 
 @pytest.mark.usefixtures("stripe_config")
 def test_success_page_fulfils_before_the_webhook(
-    app, client, pieces, fill_cart, checkout_form, fake_stripe
+    app, client, pieces, fill_cart, checkout_form, fake_stripe, run_jobs
 ):
     fill_cart(pieces["pot"])
     fill_cart(pieces["rug"])
@@ -129,6 +129,7 @@ def test_success_page_fulfils_before_the_webhook(
     [order] = _orders(app)
     assert order.status == OrderStatus.PAID and order.payment_reference.startswith("pi_")
     assert _count(app, LedgerEntry) == 4
+    assert run_jobs() == ["deliver_mail"]  # the page only enqueued the mail; the worker sends it
     with app.app_context():
         kinds = {(m.kind, m.status) for m in db.session.scalars(select(OutboxMessage))}
     assert ("receipt", "sent") in kinds and ("artisan_notice", "skipped") in kinds

@@ -71,6 +71,8 @@ def test_a_repeated_event_changes_nothing(app, client, fake_stripe, placed):
     _post(client, fake_stripe, event)
     again = _post(client, fake_stripe, event)
     assert again.get_json()["outcome"] == "duplicate" and _ledger(app) == 4
+    queued = [task.name for task in app.extensions["jobs"].huey.pending()]
+    assert queued == ["deliver_mail"]  # for the first copy's receipt only
 
 
 def test_same_payment_in_a_second_event_changes_nothing(app, client, fake_stripe, placed):

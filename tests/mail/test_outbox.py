@@ -84,7 +84,7 @@ def test_mail_down_is_retried_later(mail_down, app):
         assert deliver_outbox() == {"sent": 0, "failed": 0}  # not due again yet
 
 
-def test_checkout_succeeds_while_mail_is_down(mail_down, app):
+def test_checkout_succeeds_while_mail_is_down(mail_down, app, run_jobs):
     with app.app_context():
         pot = make_product(db.session, price_minor=20000, stock=1)
         db.session.commit()
@@ -96,3 +96,7 @@ def test_checkout_succeeds_while_mail_is_down(mail_down, app):
     response = client.post(pay_page, data={"decision": "pay"})
     assert response.status_code == 303
     assert "Paid" in client.get(response.location + "?lang=en").get_data(as_text=True)
+    assert run_jobs() == ["deliver_mail"]  # the worker's try fails and is rescheduled
+    with app.app_context():
+        receipt = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "receipt"))
+        assert receipt.status == "pending" and receipt.attempts == 1 and receipt.last_error
