@@ -54,7 +54,7 @@ def fake() -> Iterator[FakeStripe]:
 
 @pytest.fixture(scope="session")
 def limits_store() -> Iterator[redis.Redis]:
-    """The Redis database of the deployed shop's rate limits (and job queue)."""
+    """The Redis database of the deployed shop's rate limits and job queue."""
     client = redis.Redis.from_url(LIMITS_REDIS_URL)
     try:
         client.ping()
@@ -91,7 +91,12 @@ def deployed(tmp_path_factory, fake, limits_store) -> Iterator[Deployed]:
                 yield shop
         finally:
             shop.engine.dispose()
-            stale = list(limits_store.scan_iter(match=f"*{env['RATELIMIT_KEY_PREFIX']}*"))
+            # This session's counters, and the jobs its requests queued: no worker runs here,
+            # and database 3 is the deployed tests' own.
+            stale = [
+                *limits_store.scan_iter(match=f"*{env['RATELIMIT_KEY_PREFIX']}*"),
+                *limits_store.scan_iter(match="huey.*"),
+            ]
             if stale:
                 limits_store.delete(*stale)
 
