@@ -35,8 +35,7 @@ from .web import Visitor
 
 
 def pytest_collection_modifyitems(items) -> None:
-    """Every test in this folder runs against the deployed shop (with -n, all on one worker:
-    see pytest_xdist_make_scheduler in tests/conftest.py)."""
+    """Every test in this folder is marked `deployed` (with -n they share one worker)."""
     for item in items:
         if "tests/deployed" in str(item.fspath):
             item.add_marker(pytest.mark.deployed)
