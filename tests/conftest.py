@@ -76,11 +76,13 @@ def database_template(tmp_path_factory) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
         url = admin_url.rsplit("/", 1)[0] + "/" + name
-        _migrate(url, media)
-        yield url
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        try:
+            _migrate(url, media)
+            yield url
+        finally:  # a run that cannot even migrate leaves no database behind either
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
     else:
         path = tmp_path_factory.mktemp("db") / "template.db"
         _migrate(f"sqlite:///{path}", media)
