@@ -16,6 +16,7 @@ from flask_migrate import upgrade
 from storefront import create_app
 from storefront.extensions import db
 from tests.browsing import BrowserClient
+from tests.limits import LIMITS_REDIS_URL, Limits, redis_or_fail
 
 # The Chromium fixtures, shared by tests/browser and tests/deployed (one Playwright a process).
 pytest_plugins = ["tests.chromium"]
@@ -136,25 +137,22 @@ def app_config(database_url, tmp_path) -> dict:
     }
 
 
-REDIS_LIMITS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
+@pytest.fixture(scope="session")
+def limits_redis():
+    """The Redis database that holds the tests' rate-limit counters."""
+    client = redis_or_fail(LIMITS_REDIS_URL, "rate limits are counted")
+    yield client
+    client.close()
 
 
 @pytest.fixture
-def redis_rate_limits() -> Iterator[dict]:
-    """Rate limits on, kept in Redis as in production, under a key prefix of this test's own."""
-    import redis
-
-    prefix = f"test-{uuid.uuid4().hex[:12]}"
-    yield {
-        "RATELIMIT_ENABLED": True,
-        "RATELIMIT_STORAGE_URI": REDIS_LIMITS_URL,
-        "RATELIMIT_KEY_PREFIX": prefix,
-    }
-    client = redis.Redis.from_url(REDIS_LIMITS_URL)
-    keys = list(client.scan_iter(f"*{prefix}*"))
-    if keys:
-        client.delete(*keys)
-    client.close()
+def limits(limits_redis) -> Iterator[Limits]:
+    """A rate-limit key prefix of this test's own; its counters are deleted afterwards."""
+    counters = Limits(prefix=f"test-{uuid.uuid4().hex}", redis=limits_redis)
+    yield counters
+    stale = counters.keys()
+    if stale:
+        limits_redis.delete(*stale)
 
 
 @pytest.fixture

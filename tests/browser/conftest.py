@@ -5,8 +5,8 @@ counted in Redis (database 2) under a key prefix of the test's own, so tests nev
 counter. A test that must switch one off says why in a comment.
 
 Fixtures: `live_server` (the test's app and fresh database, served by werkzeug in a thread)
-and `limits` (the test's rate-limit prefix and its Redis keys); `browser`, `new_page` and
-`shot` come from tests/chromium.py, shared with tests/deployed.
+and `limits` (root conftest: the test's rate-limit prefix and its Redis keys); `browser`,
+`new_page` and `shot` come from tests/chromium.py, shared with tests/deployed.
 Seed data before browsing with `with live_server.seed() as session: ...` or the `demo` fixture.
 """
 
@@ -14,22 +14,16 @@ from __future__ import annotations
 
 import logging
 import threading
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
-import redis
 from flask import Flask
 from sqlalchemy.orm import Session
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from storefront.extensions import db
-
-# Rate-limit counters of the browser journeys; tests/deployed uses database 3.
-LIMITS_REDIS_URL = "redis://127.0.0.1:6379/2"
-START_REDIS = 'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no'
 
 
 def pytest_collection_modifyitems(items) -> None:
@@ -39,52 +33,10 @@ def pytest_collection_modifyitems(items) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-@dataclass
-class Limits:
-    """The rate-limit counters of one test: its key prefix in the Redis limits database."""
-
-    prefix: str
-    redis: redis.Redis = field(repr=False)
-
-    def keys(self) -> list[str]:
-        """The Redis keys counted under this test's prefix."""
-        return sorted(
-            key.decode() for key in self.redis.scan_iter(match=f"*LIMITER/{self.prefix}/*")
-        )
-
-
-@pytest.fixture(scope="session")
-def limits_redis() -> Iterator[redis.Redis]:
-    """The Redis database that holds the browser journeys' rate-limit counters."""
-    client = redis.Redis.from_url(LIMITS_REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        client.close()
-        pytest.fail(f"browser journeys count rate limits in Redis; start it: {START_REDIS}")
-    yield client
-    client.close()
-
-
-@pytest.fixture
-def limits(limits_redis) -> Iterator[Limits]:
-    """A rate-limit key prefix of this test's own; its counters are deleted afterwards."""
-    counters = Limits(prefix=f"browser-{uuid.uuid4().hex}", redis=limits_redis)
-    yield counters
-    stale = counters.keys()
-    if stale:
-        limits_redis.delete(*stale)
-
-
 @pytest.fixture
 def app_config(app_config, limits) -> dict:
     """The shop as deployed: CSRF and the page cache on (their defaults), rate limits on Redis."""
-    return {
-        **app_config,
-        "RATELIMIT_ENABLED": True,
-        "RATELIMIT_STORAGE_URI": LIMITS_REDIS_URL,
-        "RATELIMIT_KEY_PREFIX": limits.prefix,
-    }
+    return {**app_config, **limits.config}
 
 
 @dataclass

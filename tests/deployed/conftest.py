@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from tests.chromium import REPORTS
 from tests.fake_stripe.server import FakeStripe
+from tests.limits import redis_or_fail
 
 from .shop import (
     DEMO_PRODUCTS,
@@ -54,15 +55,7 @@ def fake() -> Iterator[FakeStripe]:
 @pytest.fixture(scope="session")
 def limits_store() -> Iterator[redis.Redis]:
     """The Redis database of the deployed shop's rate limits and job queue."""
-    client = redis.Redis.from_url(LIMITS_REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        client.close()
-        pytest.fail(
-            "the deployed shop keeps rate limits in Redis: redis-server --daemonize yes "
-            '--bind 127.0.0.1 --port 6379 --save "" --appendonly no'
-        )
+    client = redis_or_fail(LIMITS_REDIS_URL, "the deployed shop keeps rate limits and jobs")
     yield client
     client.close()
 
