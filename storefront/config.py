@@ -67,6 +67,9 @@ class Config:
         self.LANGUAGES = ("ar", "fr", "en")
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
+        # A form's CSRF token lasts as long as the visitor's session, so a product page left
+        # open for an afternoon still adds to the cart; sign-in starts a new session and token.
+        self.WTF_CSRF_TIME_LIMIT = None
         self.PER_PAGE = 24
         self.PUBLIC_URL = _env("PUBLIC_URL")
 

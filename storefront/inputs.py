@@ -45,6 +45,11 @@ def reject_control_characters() -> None:
                 _refuse()
 
 
+def stripped(value: str | None) -> str | None:
+    """A WTForms filter: the value without the spaces around it (a pasted email often has one)."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def init_inputs(app: Flask) -> None:
     """Run the check first of all before-request functions."""
     app.before_request_funcs.setdefault(None, []).insert(0, reject_control_characters)

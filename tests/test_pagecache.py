@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import text
 
 from storefront.pagecache import CSRF_MARKER, catalog_version
@@ -95,3 +98,21 @@ def test_a_cached_page_never_holds_a_visitors_token(app, session):
     first = app.test_client().get("/products/jar?lang=en").get_data(as_text=True)
     (body, _type), *_ = app.extensions["page_cache"]._data.values()
     assert token_in(first) not in body and CSRF_MARKER in body
+
+
+def test_a_page_left_open_for_hours_still_adds_to_the_cart(app, session):
+    class SignedTwoHoursAgo(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(time.time()) - 2 * 3600
+
+    make_product(session, slug="jar", title_en="Water jar", stock=5)
+    session.commit()
+    visitor = app.test_client()
+    visitor.get("/products/jar?lang=en")
+    with visitor.session_transaction() as flask_session:
+        raw = flask_session["csrf_token"]
+    # The token the page gave, as Flask-WTF signs it, but signed two hours ago.
+    old = URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token", signer=SignedTwoHoursAgo)
+    added = visitor.post("/cart/add", data={"csrf_token": old.dumps(raw), "product_id": "1"})
+    assert added.status_code == 303
+    assert "Water jar" in visitor.get("/cart?lang=en").get_data(as_text=True)

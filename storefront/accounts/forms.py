@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from storefront.i18n import LANGUAGE_NAMES, LANGUAGES
+from storefront.inputs import stripped
 
 from .services import MIN_PASSWORD_LENGTH
 
@@ -14,7 +15,9 @@ from .services import MIN_PASSWORD_LENGTH
 class LoginForm(FlaskForm):
     """Email and password."""
 
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(
+        _l("Email"), filters=[stripped], validators=[DataRequired(), Email(), Length(max=254)]
+    )
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
@@ -52,4 +55,6 @@ class AcceptInvitationForm(PasswordForm):
 class ResetRequestForm(FlaskForm):
     """The email to send a reset link to."""
 
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(
+        _l("Email"), filters=[stripped], validators=[DataRequired(), Email(), Length(max=254)]
+    )

@@ -85,8 +85,10 @@ def _account_limit() -> str:
 
 
 def _failed(response) -> bool:
-    """Only failed attempts count: signing in and out all day never locks anyone out."""
-    return response.status_code != 302
+    """Only a wrong email or password counts (422): signing in all day never locks anyone out,
+    and neither do attempts refused by a limit (429), so one address cannot use up the
+    account's limit everywhere by retrying while it is paused."""
+    return response.status_code == 422
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -168,7 +170,7 @@ def accept_invitation(token: str):
 
 
 @bp.route("/password-reset", methods=["GET", "POST"])
-@limiter.limit("5 per minute", methods=["POST"])
+@limiter.limit("5 per 15 minutes", methods=["POST"])
 def reset_request():
     """Ask for a reset link; the answer is the same whether the email is known or not."""
     form = ResetRequestForm()

@@ -6,11 +6,15 @@ from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from storefront.inputs import stripped
+
 
 class InvitationForm(FlaskForm):
     """Who to invite, and as what."""
 
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(
+        _l("Email"), filters=[stripped], validators=[DataRequired(), Email(), Length(max=254)]
+    )
     role = SelectField(
         _l("Role"),
         choices=[

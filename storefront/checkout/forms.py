@@ -8,6 +8,7 @@ from wtforms import EmailField, HiddenField, RadioField, SelectField, StringFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
+from storefront.inputs import stripped
 from storefront.orders.models import Delivery
 
 from .shipping import countries
@@ -21,6 +22,7 @@ class CheckoutForm(FlaskForm):
     checkout_key = HiddenField(validators=[DataRequired(), Length(min=16, max=64)])
     email = EmailField(
         _l("Email"),
+        filters=[stripped],
         validators=[
             DataRequired(REQUIRED),
             Length(max=254),

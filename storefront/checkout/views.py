@@ -221,7 +221,8 @@ def test_pay(token: str):
         fulfil.end_payment(db.session, order, failed=True, reason="declined on the test page")
         db.session.commit()
         save_cart(cart_from_order(order))
-    elif request.form.get("decision") == "pay":
+    elif request.form.get("decision") == "pay" and order.status == OrderStatus.PENDING_PAYMENT:
+        # Like an expired Stripe session: a tab left open cannot pay a cancelled order.
         result = fulfil.PaymentResult(
             order.number, True, order.total_minor, order.currency, f"test_{order.number}", "test"
         )

@@ -71,3 +71,15 @@ def test_the_counters_are_in_redis(app, client, desk):
     keys = [k.decode() for k in store.scan_iter(f"*{app.config['RATELIMIT_KEY_PREFIX']}*")]
     assert any("account-address:10.0.0.1:desk@example.com" in k for k in keys), keys
     assert any("account:desk@example.com" in k for k in keys), keys
+
+
+def test_attempts_refused_while_paused_do_not_pause_the_account_everywhere(client, desk):
+    for _ in range(5):
+        assert _sign_in(client, "guess", address="10.0.4.1").status_code == 422
+    for _ in range(8):  # still trying from the paused address: refused, and not counted
+        assert _sign_in(client, "guess", address="10.0.4.1").status_code == 429
+    assert _sign_in(client, GOOD, address="10.0.4.2").status_code == 302
+
+
+def test_an_email_with_spaces_around_it_signs_in(client, desk):
+    assert _sign_in(client, GOOD, email="  Desk@Example.com ").status_code == 302

@@ -238,3 +238,17 @@ def test_csp_lets_the_form_redirect_to_stripe_only_when_stripe_is_on(stripe_conf
 
 def test_csp_has_no_stripe_with_the_test_gateway(client):
     assert "stripe" not in client.get("/cart").headers["Content-Security-Policy"]
+
+
+def test_a_stale_test_pay_tab_cannot_pay_a_cancelled_order(
+    app, client, pieces, fill_cart, checkout_form
+):
+    fill_cart(pieces["pot"])
+    pay_page = client.post("/checkout", data=checkout_form).location
+    [order] = _orders(app)
+    client.post(f"/checkout/cancel/{order.token}")
+    client.post(pay_page, data={"decision": "pay"})  # the tab left open on the pay page
+    [order] = _orders(app)
+    assert order.status == OrderStatus.CANCELLED and order.paid_at is None
+    assert _count(app, LedgerEntry) == 0
+    assert _stock(app, pieces["pot"]) == 3
