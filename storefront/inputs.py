@@ -82,9 +82,13 @@ def parse_int(value: str | None, *, low: int = 0, high: int = MAX_ID) -> int | N
     of digits costs nothing, and no number beyond `high` ever reaches SQL.
     """
     text = (value or "").strip()
-    if not ASCII_WHOLE.fullmatch(text) or len(text.lstrip("0")) > len(str(high)):
+    if not ASCII_WHOLE.fullmatch(text):
         return None
-    number = int(text)
+    # Leading zeros count towards Python's 4300-digit limit on int(): drop them first.
+    digits = text.lstrip("0") or "0"
+    if len(digits) > len(str(high)):
+        return None
+    number = int(digits)
     return number if low <= number <= high else None
 
 
