@@ -234,3 +234,10 @@ def test_dashboard_sales_of_a_month_we_cannot_read_is_400(client, session, artis
 
 def test_dashboard_sales_of_a_month_opens(client, session, artisan_user):
     assert client.get("/dashboard/sales?month=2025-03").status_code == 200
+
+
+def test_the_bound_messages_are_translated(client, session, artisan_user):
+    french = client.get("/dashboard/sales?month=0000-05&lang=fr").get_data(as_text=True)
+    assert "Les mois s’écrivent comme 2025-01, entre 1900-01 et 2999-12." in french
+    arabic = client.get("/dashboard/sales?month=0000-05&lang=ar").get_data(as_text=True)
+    assert "يُكتب الشهر هكذا 2025-01، بين 1900-01 و2999-12." in arabic
