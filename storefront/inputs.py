@@ -12,6 +12,7 @@ from datetime import date
 from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter, ValidationError
+from wtforms import IntegerField
 
 from .errors import DomainError
 from .extensions import MAX_ID
@@ -129,3 +130,18 @@ class BoundedIntConverter(IntegerConverter):
         if len(value.lstrip("-").lstrip("0")) > len(str(self.max)):
             raise ValidationError()
         return super().to_python(value)
+
+
+class WholeNumberField(IntegerField):
+    """A form's whole-number field, read by parse_int; its NumberRange validators still apply.
+
+    WTForms' own IntegerField takes int() of anything: "١٢", and a 400-digit number that its
+    NumberRange then turns into a float (OverflowError, a 500).
+    """
+
+    def process_formdata(self, valuelist) -> None:
+        """Keep the number, or None with WTForms' own message when it is not one."""
+        if valuelist:
+            self.data = parse_int(valuelist[0])
+            if self.data is None:
+                raise ValueError(self.gettext("Not a valid integer value."))

@@ -241,3 +241,24 @@ def test_the_bound_messages_are_translated(client, session, artisan_user):
     assert "Les mois s’écrivent comme 2025-01, entre 1900-01 et 2999-12." in french
     arabic = client.get("/dashboard/sales?month=0000-05&lang=ar").get_data(as_text=True)
     assert "يُكتب الشهر هكذا 2025-01، بين 1900-01 و2999-12." in arabic
+
+
+@pytest.mark.parametrize("field", ["weight_grams", "stock", "lead_days"])
+@pytest.mark.parametrize("value", ["9" * 400, "²", "١٢"])
+def test_a_listing_whole_number_beyond_floats_or_in_other_digits_is_a_form_error(
+    client, session, artisan_user, field, value
+):
+    form = {
+        "title_fr": "Tapis",
+        "craft_id": artisan_user["craft"].id,
+        "price": "100",
+        "stock": "1",
+        "weight_grams": "900",
+        "made_to_order": "y",
+        "lead_days": "3",
+        field: value,
+    }
+    response = client.post("/dashboard/listings/new?lang=en", data=form)
+    assert response.status_code == 422
+    assert "Not a valid integer value." in response.get_data(as_text=True)
+    assert session.scalar(select(func.count(Product.id))) == 0

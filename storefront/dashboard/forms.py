@@ -6,7 +6,6 @@ from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -15,7 +14,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from storefront.catalog.models import MAX_PRICE_MINOR, MAX_STOCK, MAX_WEIGHT_GRAMS
 from storefront.i18n import current_lang
-from storefront.inputs import parse_int
+from storefront.inputs import WholeNumberField, parse_int
 from storefront.money import format_money, parse_amount
 
 LANGS = (("ar", _l("Arabic")), ("fr", _l("French")), ("en", _l("English")))
@@ -49,12 +48,16 @@ class ListingForm(FlaskForm):
     materials_en = StringField(_l("Materials (English)"), validators=[Length(max=200)])
     craft_id = SelectField(_l("Craft"), coerce=int, validators=[DataRequired()])
     price = StringField(_l("Price (MAD)"), validators=[DataRequired(), _amount])
-    stock = IntegerField(_l("How many in stock"), validators=[NumberRange(0, MAX_STOCK)], default=1)
+    stock = WholeNumberField(
+        _l("How many in stock"), validators=[NumberRange(0, MAX_STOCK)], default=1
+    )
     # The stock shown when the form was opened: the change is applied as a difference.
     stock_seen = HiddenField()
     made_to_order = BooleanField(_l("Made to order when out of stock"))
-    lead_days = IntegerField(_l("Days to make one"), validators=[Optional(), NumberRange(1, 365)])
-    weight_grams = IntegerField(
+    lead_days = WholeNumberField(
+        _l("Days to make one"), validators=[Optional(), NumberRange(1, 365)]
+    )
+    weight_grams = WholeNumberField(
         _l("Weight with packing (grams)"),
         validators=[NumberRange(1, MAX_WEIGHT_GRAMS)],
         default=500,
