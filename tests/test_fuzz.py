@@ -95,8 +95,8 @@ unicode_numbers = st.builds(
     st.sampled_from(DIGIT_SETS),
 )
 values = st.one_of(
-    st.sampled_from(HOSTILE),
     unicode_numbers,
+    st.sampled_from(HOSTILE),
     st.integers(min_value=-(2**70), max_value=2**70).map(str),
     st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=12),
 )
@@ -256,8 +256,9 @@ def _fuzz_route(client, rule, method, good, query_names, form_names, token, prob
     )
     @given(data=st.data())
     def one_request(data):
+        # A URL parameter is hostile one time in four, so most requests reach the view.
         args = {
-            name: (data.draw(values) if data.draw(st.booleans()) else value)
+            name: (data.draw(values) if data.draw(st.integers(0, 3)) == 0 else value)
             for name, value in good.items()
         }
         picked = data.draw(st.lists(st.sampled_from(query_names), max_size=4, unique=True))
