@@ -1,5 +1,7 @@
 """Flask extensions, created unbound and attached in create_app()."""
 
+from typing import Annotated
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -7,8 +9,8 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import BigInteger, MetaData
+from sqlalchemy.orm import DeclarativeBase, mapped_column
 
 # Stable constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -24,6 +26,16 @@ class Base(DeclarativeBase):
     """Declarative base shared by every model."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+# Ids are INTEGER: 32 bits on PostgreSQL. A larger number from a form or URL can match no row,
+# and PostgreSQL refuses to compare it with an id column ("integer out of range"), so parsers
+# stop it before SQL (storefront.inputs).
+MAX_ID = 2**31 - 1
+
+# Every amount of money, in minor units (centimes): BIGINT, since INTEGER ends at 21,474,836.47
+# MAD, less than a day's takings of a large order or a drawer of notes. Use as Mapped[Minor].
+Minor = Annotated[int, mapped_column(BigInteger)]
 
 
 db = SQLAlchemy(model_class=Base)

@@ -1,13 +1,21 @@
-"""Checks on every request's input before any view runs: no control characters anywhere."""
+"""Checks on every request's input: no control characters anywhere, and bounded parsers.
+
+Every whole number, day or month read from a request goes through parse_int, parse_day or
+parse_month here, and every `<int:...>` in a route through BoundedIntConverter.
+"""
 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from flask import Flask, request
 from flask_babel import lazy_gettext as _l
+from werkzeug.routing import IntegerConverter, ValidationError
+from wtforms import IntegerField
 
 from .errors import DomainError
+from .extensions import MAX_ID
 
 # C0 controls and DEL. PostgreSQL refuses NUL in text, and no visitor types the others. Form
 # values may hold tabs and line breaks (a description has paragraphs); paths and query values
@@ -51,5 +59,94 @@ def stripped(value: str | None) -> str | None:
 
 
 def init_inputs(app: Flask) -> None:
-    """Run the check first of all before-request functions."""
+    """Run the check first of all before-request functions; bound every `<int:...>` in a route.
+
+    Called before the blueprints are registered, so their rules use the bounded converter.
+    """
+    app.url_map.converters["int"] = BoundedIntConverter
     app.before_request_funcs.setdefault(None, []).insert(0, reject_control_characters)
+
+
+# Whole numbers a form or link of the shop can hold: ASCII digits only. str.isdigit() is true
+# for "²" and "①", which int() refuses (a 500), and int() takes "١٢", "+1", "1_000" and " 1";
+# none of these is what a field of ours sends, so all of them are refused alike.
+ASCII_WHOLE = re.compile(r"[0-9]+")
+ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+ISO_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+
+# The days the shop can have records for. The edges of `date` (year 1, year 9999) have no day
+# before or after them, so a page linking to its neighbours, or a time-zone shift, overflows;
+# no sale of the centre is outside these years.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+
+
+def parse_int(value: str | None, *, low: int = 0, high: int = MAX_ID) -> int | None:
+    """A whole number in ASCII digits between low and high inclusive; None for anything else.
+
+    Surrounding spaces are allowed. The length is checked before converting, so a 10 KB run
+    of digits costs nothing, and no number beyond `high` ever reaches SQL.
+    """
+    text = (value or "").strip()
+    if not ASCII_WHOLE.fullmatch(text):
+        return None
+    # Leading zeros count towards Python's 4300-digit limit on int(): drop them first.
+    digits = text.lstrip("0") or "0"
+    if len(digits) > len(str(high)):
+        return None
+    number = int(digits)
+    return number if low <= number <= high else None
+
+
+def parse_day(value: str | None, *, low: date = FIRST_DAY, high: date = LAST_DAY) -> date | None:
+    """A day written YYYY-MM-DD between low and high inclusive; None for anything else."""
+    match = ISO_DAY.fullmatch((value or "").strip())
+    if match is None:
+        return None
+    try:
+        day = date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+    return day if low <= day <= high else None
+
+
+def parse_month(value: str | None, *, low: date = FIRST_DAY, high: date = LAST_DAY) -> date | None:
+    """The first day of a month written YYYY-MM, within the days low..high; None otherwise."""
+    match = ISO_MONTH.fullmatch((value or "").strip())
+    if match is None:
+        return None
+    return parse_day(f"{match.group(1)}-{match.group(2)}-01", low=low.replace(day=1), high=high)
+
+
+class BoundedIntConverter(IntegerConverter):
+    """The `<int:...>` URL converter: ASCII digits only and at most MAX_ID, else a 404.
+
+    Werkzeug's own matches `\\d+`, which takes any Unicode digit, and has no upper bound, so
+    /admin/users/99999999999 would reach PostgreSQL as an out-of-range integer (a 500).
+    """
+
+    regex = r"[0-9]+"
+
+    def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False) -> None:
+        super().__init__(map, fixed_digits, min, MAX_ID if max is None else max, signed)
+
+    def to_python(self, value: str):
+        """The number, refused (404) before a long run of digits is converted."""
+        if len(value.lstrip("-").lstrip("0")) > len(str(self.max)):
+            raise ValidationError()
+        return super().to_python(value)
+
+
+class WholeNumberField(IntegerField):
+    """A form's whole-number field, read by parse_int; its NumberRange validators still apply.
+
+    WTForms' own IntegerField takes int() of anything: "١٢", and a 400-digit number that its
+    NumberRange then turns into a float (OverflowError, a 500).
+    """
+
+    def process_formdata(self, valuelist) -> None:
+        """Keep the number, or None with WTForms' own message when it is not one."""
+        if valuelist:
+            self.data = parse_int(valuelist[0])
+            if self.data is None:
+                raise ValueError(self.gettext("Not a valid integer value."))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -54,20 +55,29 @@ def format_money(minor: int, locale: str = "fr", currency: str = CURRENCY) -> st
     return format_currency(amount, currency.upper(), locale=babel_locale)
 
 
-def parse_amount(text: str) -> int:
-    """Parse '12', '12.5' or '12,50' (MAD) into minor units; raises ValueError on anything else.
+# The largest amount any form may name: 999,999,999.99 MAD. Amounts are BIGINT columns, so
+# sums of many such amounts still fit; a typed amount beyond it is a slip of the keyboard.
+MAX_AMOUNT_MINOR = 999_999_999_99
+AMOUNT = re.compile(r"([0-9]*)(?:\.([0-9]*))?")
 
-    More than two decimals is refused rather than rounded.
+
+def parse_amount(text: str, *, high: int = MAX_AMOUNT_MINOR) -> int:
+    """Parse '12', '12.5' or '12,50' (MAD) into minor units, at most `high`.
+
+    Raises ValueError on anything else: more than two decimals (refused rather than rounded),
+    a sign, or digits other than 0-9 ("²" passes str.isdigit() but not int()).
     """
     cleaned = text.strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
-    if not cleaned or cleaned.count(".") > 1 or cleaned.startswith("-"):
+    match = AMOUNT.fullmatch(cleaned)
+    if match is None or not cleaned.strip("."):
         raise ValueError(text)
-    whole, _, frac = cleaned.partition(".")
-    if not (whole or frac) or not (whole or "0").isdigit() or (frac and not frac.isdigit()):
+    whole, frac = match.group(1).lstrip("0"), match.group(2) or ""
+    if len(frac) > 2 or len(whole) > len(str(high // MINOR_PER_UNIT)):
         raise ValueError(text)
-    if len(frac) > 2 or len(whole) > 9:
+    minor = int(whole or "0") * MINOR_PER_UNIT + int((frac + "00")[:2])
+    if minor > high:
         raise ValueError(text)
-    return int(whole or "0") * MINOR_PER_UNIT + int((frac + "00")[:2])
+    return minor
 
 
 def bps_of(minor: int, bps: int) -> int:

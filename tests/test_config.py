@@ -7,7 +7,7 @@ from flask import request
 
 from storefront import create_app
 from storefront.config import DEV_SECRET_KEY, ConfigError
-from storefront.extensions import limiter
+from storefront.extensions import db, limiter
 
 PRODUCTION = {
     "STOREFRONT_ENV": "production",
@@ -68,6 +68,13 @@ def test_production_refuses_each_bad_setting(environment, changes, message):
         create_app()
 
 
+def _close(app) -> None:
+    # A request opened a database connection; an engine left open warns (an error under
+    # filterwarnings) when it is collected, in whichever later test the collection happens.
+    with app.app_context():
+        db.engine.dispose()
+
+
 def test_a_good_production_setup_starts_with_redis_limits_and_hsts(environment):
     environment()
     app = create_app()
@@ -78,6 +85,7 @@ def test_a_good_production_setup_starts_with_redis_limits_and_hsts(environment):
     response = app.test_client().get("/healthz")
     assert response.status_code == 200
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    _close(app)
 
 
 def test_development_fills_in_a_key_and_the_local_address(environment):
@@ -88,6 +96,7 @@ def test_development_fills_in_a_key_and_the_local_address(environment):
     assert app.config["PUBLIC_URL"] == "http://127.0.0.1:5000"
     assert app.config["SESSION_COOKIE_SECURE"] is False
     assert "Strict-Transport-Security" not in app.test_client().get("/healthz").headers
+    _close(app)
 
 
 def _client_seen_by(app) -> str:
@@ -96,7 +105,9 @@ def _client_seen_by(app) -> str:
         return f"{request.remote_addr} {request.scheme}"
 
     headers = {"X-Forwarded-For": "198.51.100.7", "X-Forwarded-Proto": "https"}
-    return app.test_client().get("/whoami", headers=headers).get_data(as_text=True)
+    seen = app.test_client().get("/whoami", headers=headers).get_data(as_text=True)
+    _close(app)
+    return seen
 
 
 def test_the_real_client_address_comes_from_the_trusted_proxy_only(environment):

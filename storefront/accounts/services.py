@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from storefront.artisans.models import Artisan, Shop
 from storefront.audit import record_audit
 from storefront.errors import Conflict, DomainError, Forbidden, NotFound
+from storefront.inputs import parse_int
 from storefront.timeutil import utcnow
 
 from .models import Invitation, Role, User
@@ -127,11 +128,12 @@ def end_sessions(session: Session, user: User) -> None:
 
 def user_for_session(session: Session, session_id: str) -> User | None:
     """The active user a session's "<id>.<version>" names, or None once it was ended."""
-    user_id, _dot, version = session_id.partition(".")
-    if not (user_id.isascii() and user_id.isdigit() and version.isascii() and version.isdigit()):
+    raw_id, _dot, raw_version = session_id.partition(".")
+    user_id, version = parse_int(raw_id), parse_int(raw_version)
+    if user_id is None or version is None:
         return None
-    user = session.get(User, int(user_id))
-    if user is None or not user.active or user.session_version != int(version):
+    user = session.get(User, user_id)
+    if user is None or not user.active or user.session_version != version:
         return None
     return user
 

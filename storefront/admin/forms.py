@@ -2,11 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from storefront.inputs import stripped
+from storefront.artisans.models import SHOP_COUNT
+from storefront.inputs import WholeNumberField, stripped
 
 
 class InvitationForm(FlaskForm):
@@ -34,8 +35,10 @@ class ArtisanForm(FlaskForm):
     bio_ar = TextAreaField(_l("Story (Arabic)"), validators=[Length(max=5000)])
     bio_fr = TextAreaField(_l("Story (French)"), validators=[Length(max=5000)])
     bio_en = TextAreaField(_l("Story (English)"), validators=[Length(max=5000)])
-    shop_number = IntegerField(_l("Shop number"), validators=[DataRequired(), NumberRange(1, 100)])
-    commission_bps = IntegerField(
+    shop_number = WholeNumberField(
+        _l("Shop number"), validators=[DataRequired(), NumberRange(1, SHOP_COUNT)]
+    )
+    commission_bps = WholeNumberField(
         _l("Commission in basis points (empty: the centre's default; 1000 = 10 %)"),
         validators=[Optional(), NumberRange(0, 10_000)],
     )

@@ -7,9 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from storefront.accounts.access import staff_required
+from storefront.catalog.models import MAX_WEIGHT_GRAMS
 from storefront.checkout.shipping import DEFAULT_RATES, rates_for, set_rates
 from storefront.errors import DomainError
 from storefront.extensions import db
+from storefront.inputs import parse_int
 from storefront.money import parse_amount
 
 from .views import bp
@@ -25,8 +27,11 @@ def _steps(zone: str) -> tuple[list[tuple[int, int]], list[str]]:
         price = request.form.get(f"{zone}-{i}-price", "").strip()
         if not grams and not price:
             continue
+        weight = parse_int(grams, low=1, high=MAX_WEIGHT_GRAMS)
         try:
-            steps.append((int(grams), parse_amount(price)))
+            if weight is None:
+                raise ValueError(grams)
+            steps.append((weight, parse_amount(price)))
         except ValueError:
             errors.append(_("Row %(row)d: enter a weight in grams and a price.", row=i + 1))
     return steps, errors

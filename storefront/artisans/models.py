@@ -23,6 +23,10 @@ class ShopKind(StrEnum):
     SERVICE = "service"
 
 
+# The activities zone's shops are numbered 1 to SHOP_COUNT.
+SHOP_COUNT = 100
+
+
 class Shop(db.Model):
     """One of the 100 numbered shops of the centre's activities zone."""
 

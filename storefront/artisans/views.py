@@ -6,17 +6,18 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from storefront.catalog import services as catalog
 from storefront.extensions import db
+from storefront.inputs import parse_int
 from storefront.pagecache import cached_page
 
 from . import services
+from .models import SHOP_COUNT
 from .zone import zone_layout
 
 bp = Blueprint("artisans", __name__)
 
 
 def _page_arg() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) <= catalog.MAX_PAGE else 1
+    return parse_int(request.args.get("page"), low=1, high=catalog.MAX_PAGE) or 1
 
 
 @bp.get("/artisans/<slug>")
@@ -39,7 +40,7 @@ def artisan(slug: str):
 @cached_page
 def shop(number: int):
     """A shop of the activities zone: its craft, its artisans, their pieces and where it is."""
-    found = services.shop_by_number(db.session, number) if 1 <= number <= 100 else None
+    found = services.shop_by_number(db.session, number) if 1 <= number <= SHOP_COUNT else None
     if found is None:
         abort(404)
     makers = [a for a in found.artisans if a.active]
@@ -64,5 +65,5 @@ def zone():
         "artisans/zone.html",
         layout=zone_layout(shops),
         crafts=catalog.all_crafts(db.session),
-        highlight=request.args.get("shop", type=int),
+        highlight=parse_int(request.args.get("shop"), low=1, high=SHOP_COUNT),
     )

@@ -17,6 +17,7 @@ from storefront.artisans.models import Artisan
 from storefront.catalog.models import Product, ProductStatus
 from storefront.errors import DomainError, NotFound
 from storefront.i18n import tr
+from storefront.inputs import parse_int
 from storefront.money import format_money
 
 MAX_PER_LINE = 20
@@ -129,10 +130,10 @@ def review_cart(session: Session, cart: dict, lang: str) -> CartView:
     replace old ones; each change adds a notice so it is shown, not hidden.
     """
     view = CartView()
-    ids = [int(k) for k in list(cart) if str(k).isdigit()]
     for key in list(cart):
-        if not str(key).isdigit() or not isinstance(cart[key], dict):
+        if parse_int(str(key)) is None or not isinstance(cart[key], dict):
             cart.pop(key)
+    ids = [int(key) for key in cart]
     products = {
         p.id: p
         for p in session.scalars(

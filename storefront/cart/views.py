@@ -5,8 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from storefront.extensions import db
+from storefront.catalog.models import MAX_STOCK
+from storefront.errors import NotFound
+from storefront.extensions import MAX_ID, db
 from storefront.i18n import current_lang
+from storefront.inputs import parse_int
 from storefront.urls import safe_next
 
 from . import services
@@ -36,13 +39,6 @@ def cart_count() -> int:
     return services.cart_count(session.get(CART_KEY) or {})
 
 
-def _int(name: str, default: int = 0) -> int:
-    try:
-        return int(request.form.get(name, default))
-    except (TypeError, ValueError):
-        return default
-
-
 @bp.get("/cart")
 def view():
     """The cart, reconciled with today's stock and prices."""
@@ -56,9 +52,11 @@ def view():
 def add():
     """Add a piece (quantity defaults to 1) and go back to where the visitor was."""
     cart = current_cart()
-    message = services.add_to_cart(
-        db.session, cart, _int("product_id"), _int("quantity", 1), current_lang()
-    )
+    product_id = parse_int(request.form.get("product_id"), high=MAX_ID)
+    if product_id is None:
+        raise NotFound(_("This piece is not for sale."))
+    quantity = parse_int(request.form.get("quantity"), high=MAX_STOCK) or 1
+    message = services.add_to_cart(db.session, cart, product_id, quantity, current_lang())
     save_cart(cart)
     flash(message, "success")
     return redirect(safe_next(request.form.get("next")) or url_for("cart.view"), code=303)
@@ -70,7 +68,9 @@ def update():
     cart = current_cart()
     for key in list(cart):
         if f"qty-{key}" in request.form:
-            services.set_quantity(cart, int(key), _int(f"qty-{key}", 1))
+            quantity = parse_int(request.form.get(f"qty-{key}"), high=MAX_STOCK)
+            if quantity is not None:
+                services.set_quantity(cart, int(key), quantity)
     save_cart(cart)
     flash(_("Your cart was updated."), "success")
     return redirect(url_for("cart.view"), code=303)

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from storefront.artisans.models import SHOP_COUNT
+from storefront.inputs import parse_int
 from storefront.money import parse_amount
 
+from .models import MAX_PRICE_MINOR
 from .services import MAX_PAGE, CatalogFilter, Sort
 
 MAX_QUERY_CHARS = 200
-
-
-def _int(value: str | None, *, low: int, high: int) -> int | None:
-    if value is None or not value.strip().isdigit():
-        return None
-    number = int(value.strip()[:9])
-    return number if low <= number <= high else None
 
 
 def parse_filter(args: Mapping[str, str]) -> CatalogFilter:
@@ -27,14 +23,15 @@ def parse_filter(args: Mapping[str, str]) -> CatalogFilter:
         prices[name] = None
         if raw:
             try:
-                prices[name] = parse_amount(raw)
+                # No listing costs more than MAX_PRICE_MINOR, so a higher bound means the same.
+                prices[name] = min(parse_amount(raw), MAX_PRICE_MINOR + 1)
             except ValueError:
                 ignored.append(name)
     low, high = prices["min_price"], prices["max_price"]
     if low is not None and high is not None and low > high:
         low, high = high, low
     raw_shop = args.get("shop") or ""
-    shop = _int(raw_shop, low=1, high=100)
+    shop = parse_int(raw_shop, low=1, high=SHOP_COUNT)
     if raw_shop and shop is None:
         ignored.append("shop")
     raw_sort = args.get("sort") or Sort.NEWEST
@@ -49,6 +46,6 @@ def parse_filter(args: Mapping[str, str]) -> CatalogFilter:
         min_price=low,
         max_price=high,
         sort=sort,
-        page=_int(args.get("page"), low=1, high=MAX_PAGE) or 1,
+        page=parse_int(args.get("page"), low=1, high=MAX_PAGE) or 1,
         ignored=tuple(ignored),
     )

@@ -10,7 +10,8 @@ from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storefront.artisans.models import Artisan
-from storefront.extensions import db
+from storefront.extensions import Minor, db
+from storefront.money import MINOR_PER_UNIT
 from storefront.timeutil import utcnow
 
 
@@ -44,6 +45,15 @@ class ProductStatus(StrEnum):
     REJECTED = "rejected"
 
 
+# The largest price a listing may have, 10,000,000.00 MAD: far above the dearest carpet, and
+# low enough that a full order line of them (MAX_STOCK pieces) stays far inside BIGINT.
+MAX_PRICE_MINOR = 10_000_000 * MINOR_PER_UNIT
+# The most pieces one listing may hold in stock, so the most one order line can sell.
+MAX_STOCK = 10_000
+# The heaviest parcel a listing or a shipping rate may name, in grams (100 kg).
+MAX_WEIGHT_GRAMS = 100_000
+
+
 class Product(db.Model):
     """A piece (or a made-to-order model) listed by one artisan."""
 
@@ -74,7 +84,7 @@ class Product(db.Model):
     materials_fr: Mapped[str | None] = mapped_column(String(200))
     materials_en: Mapped[str | None] = mapped_column(String(200))
     dimensions: Mapped[str | None] = mapped_column(String(80))
-    price_minor: Mapped[int]
+    price_minor: Mapped[Minor]
     stock: Mapped[int] = mapped_column(default=0)
     status: Mapped[str] = mapped_column(String(20), default=ProductStatus.DRAFT, index=True)
     made_to_order: Mapped[bool] = mapped_column(default=False)

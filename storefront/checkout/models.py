@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storefront.extensions import db
+from storefront.extensions import Minor, db
 from storefront.orders.models import Order
 from storefront.timeutil import utcnow
 
@@ -81,5 +81,5 @@ class ShippingRate(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     zone: Mapped[str] = mapped_column(String(16))
     max_weight_grams: Mapped[int]
-    price_minor: Mapped[int]
+    price_minor: Mapped[Minor]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

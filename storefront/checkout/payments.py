@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from storefront.cart.services import review_cart
 from storefront.errors import Conflict, DomainError
+from storefront.money import format_money
 from storefront.orders import services as orders
 from storefront.orders.models import Channel, Delivery, Order, OrderStatus
 from storefront.timeutil import utcnow
@@ -31,6 +32,9 @@ MAX_HOLD_MINUTES = 23 * 60
 # absorbs clock skew and the request's travel time.
 HOLD_MARGIN = timedelta(seconds=90)
 MIN_ONLINE_TOTAL_MINOR = 1000  # Stripe's smallest MAD charge, 10.00 MAD
+# Stripe's largest charge has eight digits: 999,999.99 MAD. The test gateway keeps the same
+# bounds, so what works in a demo works with Stripe. Dearer sales go through the showroom.
+MAX_ONLINE_TOTAL_MINOR = 99_999_999
 
 
 class StaleCart(Conflict):
@@ -83,8 +87,8 @@ def place_order(
 
     A form sent twice (double click) finds the order of its first submit. A cart that changed
     since it was shown raises StaleCart and is corrected in place; nothing is ordered. Raises
-    DomainError for an empty cart, a total under 10.00 MAD or a parcel too heavy to ship, and
-    Conflict (from create_order) when stock went in the meantime.
+    DomainError for an empty cart, a total under 10.00 MAD or over MAX_ONLINE_TOTAL_MINOR, or a
+    parcel too heavy to ship, and Conflict (from create_order) when stock went in the meantime.
     """
     existing = session.scalar(select(Order).where(Order.checkout_key == checkout_key))
     if existing is not None:
@@ -99,6 +103,13 @@ def place_order(
         shipping = quote_shipping(session, details.address.get("country", ""), review.weight_grams)
     if review.subtotal_minor + shipping < MIN_ONLINE_TOTAL_MINOR:
         raise DomainError(_("Online orders start at 10.00 MAD."))
+    if review.subtotal_minor + shipping > MAX_ONLINE_TOTAL_MINOR:
+        raise DomainError(
+            _(
+                "Online orders go up to %(max)s. For more, please buy at the showroom.",
+                max=format_money(MAX_ONLINE_TOTAL_MINOR, lang),
+            )
+        )
     return orders.create_order(
         session,
         channel=Channel.ONLINE,

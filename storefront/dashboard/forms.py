@@ -6,14 +6,16 @@ from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from storefront.money import parse_amount
+from storefront.catalog.models import MAX_PRICE_MINOR, MAX_STOCK, MAX_WEIGHT_GRAMS
+from storefront.i18n import current_lang
+from storefront.inputs import WholeNumberField, parse_int
+from storefront.money import format_money, parse_amount
 
 LANGS = (("ar", _l("Arabic")), ("fr", _l("French")), ("en", _l("English")))
 
@@ -27,6 +29,9 @@ def _amount(form, field) -> None:
         ) from None
     if field.minor <= 0:
         raise ValidationError(_l("The price must be more than zero."))
+    if field.minor > MAX_PRICE_MINOR:
+        highest = format_money(MAX_PRICE_MINOR, current_lang())
+        raise ValidationError(_l("The price can be at most %(max)s.", max=highest))
 
 
 class ListingForm(FlaskForm):
@@ -43,13 +48,19 @@ class ListingForm(FlaskForm):
     materials_en = StringField(_l("Materials (English)"), validators=[Length(max=200)])
     craft_id = SelectField(_l("Craft"), coerce=int, validators=[DataRequired()])
     price = StringField(_l("Price (MAD)"), validators=[DataRequired(), _amount])
-    stock = IntegerField(_l("How many in stock"), validators=[NumberRange(0, 10_000)], default=1)
+    stock = WholeNumberField(
+        _l("How many in stock"), validators=[NumberRange(0, MAX_STOCK)], default=1
+    )
     # The stock shown when the form was opened: the change is applied as a difference.
     stock_seen = HiddenField()
     made_to_order = BooleanField(_l("Made to order when out of stock"))
-    lead_days = IntegerField(_l("Days to make one"), validators=[Optional(), NumberRange(1, 365)])
-    weight_grams = IntegerField(
-        _l("Weight with packing (grams)"), validators=[NumberRange(1, 100_000)], default=500
+    lead_days = WholeNumberField(
+        _l("Days to make one"), validators=[Optional(), NumberRange(1, 365)]
+    )
+    weight_grams = WholeNumberField(
+        _l("Weight with packing (grams)"),
+        validators=[NumberRange(1, MAX_WEIGHT_GRAMS)],
+        default=500,
     )
     dimensions = StringField(_l("Dimensions"), validators=[Length(max=80)])
 
@@ -82,8 +93,7 @@ class ListingForm(FlaskForm):
 
     def seen_stock(self) -> int | None:
         """The stock the artisan saw when opening the form, if the form carried it."""
-        raw = (self.stock_seen.data or "").strip()
-        return int(raw) if raw.isdigit() else None
+        return parse_int(self.stock_seen.data, high=MAX_STOCK)
 
 
 class PhotosForm(FlaskForm):

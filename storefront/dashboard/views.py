@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import (
     Blueprint,
     Response,
@@ -24,13 +22,13 @@ from storefront.catalog.models import Product, ProductImage
 from storefront.catalog.services import all_crafts
 from storefront.errors import NotFound
 from storefront.extensions import db
+from storefront.inputs import FIRST_DAY, LAST_DAY, BadInput, parse_month
 from storefront.ledger.services import balance_for_artisan, sales_for_artisan
 
 from . import sales as sales_export
 from .forms import EmptyForm, ListingForm, PhotosForm
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 def _own_product(product_id: int) -> Product:
@@ -197,8 +195,20 @@ def archive_listing(product_id: int):
 
 
 def _month_arg() -> str | None:
-    month = request.args.get("month", "")
-    return month if MONTH.match(month) else None
+    """The month asked for ("2025-03"), None for every month; 400 for a month we cannot read."""
+    raw = (request.args.get("month") or "").strip()
+    if not raw:
+        return None
+    first = parse_month(raw)
+    if first is None:
+        raise BadInput(
+            _(
+                "Months look like 2025-01, between %(first)s and %(last)s.",
+                first=FIRST_DAY.strftime("%Y-%m"),
+                last=LAST_DAY.strftime("%Y-%m"),
+            )
+        )
+    return first.strftime("%Y-%m")
 
 
 @bp.get("/sales")

@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storefront.extensions import db
+from storefront.extensions import Minor, db
 from storefront.timeutil import utcnow
 
 
@@ -33,7 +33,7 @@ class LedgerEntry(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     kind: Mapped[str] = mapped_column(String(16))
     # Positive: the centre owes the artisan more. Negative: less.
-    amount_minor: Mapped[int]
+    amount_minor: Mapped[Minor]
     order_line_id: Mapped[int | None] = mapped_column(
         ForeignKey("order_lines.id", ondelete="SET NULL"), index=True
     )

@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storefront.extensions import db
+from storefront.extensions import Minor, db
 from storefront.timeutil import utcnow
 
 
@@ -76,11 +76,11 @@ class Order(db.Model):
     ship_city: Mapped[str | None] = mapped_column(String(100))
     ship_postal_code: Mapped[str | None] = mapped_column(String(20))
     ship_country: Mapped[str | None] = mapped_column(String(2))
-    subtotal_minor: Mapped[int] = mapped_column(default=0)
-    shipping_minor: Mapped[int] = mapped_column(default=0)
-    discount_minor: Mapped[int] = mapped_column(default=0)
+    subtotal_minor: Mapped[Minor] = mapped_column(default=0)
+    shipping_minor: Mapped[Minor] = mapped_column(default=0)
+    discount_minor: Mapped[Minor] = mapped_column(default=0)
     discount_reason: Mapped[str | None] = mapped_column(String(200))
-    total_minor: Mapped[int] = mapped_column(default=0)
+    total_minor: Mapped[Minor] = mapped_column(default=0)
     currency: Mapped[str] = mapped_column(String(3), default="mad")
     payment_method: Mapped[str | None] = mapped_column(String(16))
     payment_reference: Mapped[str | None] = mapped_column(String(120))
@@ -121,11 +121,11 @@ class OrderLine(db.Model):
     artisan_name: Mapped[str] = mapped_column(String(120))
     shop_number: Mapped[int]
     craft_slug: Mapped[str] = mapped_column(String(40), default="")
-    unit_price_minor: Mapped[int]
+    unit_price_minor: Mapped[Minor]
     quantity: Mapped[int]
-    line_total_minor: Mapped[int]
+    line_total_minor: Mapped[Minor]
     # This line's share of the order's discount; the artisan is credited the rest.
-    discount_minor: Mapped[int] = mapped_column(default=0)
+    discount_minor: Mapped[Minor] = mapped_column(default=0)
     commission_bps: Mapped[int]
     refunded_quantity: Mapped[int] = mapped_column(default=0)
 

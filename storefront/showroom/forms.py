@@ -1,16 +1,16 @@
-"""Parsing the showroom's forms: denomination counts, amounts, dates; errors keep the input."""
+"""Parsing the showroom's forms: denomination counts, amounts, text; errors keep the input."""
 
 from __future__ import annotations
-
-from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
+from storefront.inputs import parse_int
 from storefront.money import parse_amount
 
 from .models import DENOMINATIONS
 
+# The most notes or coins of one kind a drawer count may name.
 MAX_PIECES = 100_000
 
 
@@ -26,8 +26,8 @@ def parse_counts(form: MultiDict, errors: FormErrors, prefix: str = "n_") -> dic
         raw = (form.get(name) or "").strip()
         if not raw:
             pieces[denomination] = 0
-        elif raw.isdigit() and int(raw) <= MAX_PIECES:
-            pieces[denomination] = int(raw)
+        elif (count := parse_int(raw, high=MAX_PIECES)) is not None:
+            pieces[denomination] = count
         else:
             errors[name] = _l("Enter a whole number, zero or more.")
     return pieces
@@ -56,17 +56,3 @@ def parse_text(form: MultiDict, name: str, errors: FormErrors, *, required: bool
     elif len(value) > max_length:
         errors[name] = _l("At most %(n)s characters.", n=max_length)
     return value
-
-
-def parse_int(value: str | None, default: int | None = None) -> int | None:
-    """A positive whole number from a query or form value, else the default."""
-    value = (value or "").strip()
-    return int(value) if value.isdigit() and 0 < len(value) < 10 else default
-
-
-def parse_date(value: str | None) -> date | None:
-    """An ISO date (YYYY-MM-DD), or None."""
-    try:
-        return date.fromisoformat((value or "").strip()[:10])
-    except ValueError:
-        return None

@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storefront.extensions import db
+from storefront.extensions import Minor, db
 from storefront.orders.models import Order, OrderLine
 from storefront.timeutil import utcnow
 
@@ -77,7 +77,7 @@ class RegisterSession(db.Model):
     status: Mapped[str] = mapped_column(String(16), default=SessionStatus.OPEN, index=True)
     # The local (Africa/Casablanca) day the session belongs to, for the day's reconciliation.
     business_date: Mapped[date] = mapped_column(index=True)
-    float_minor: Mapped[int]
+    float_minor: Mapped[Minor]
     opened_at: Mapped[datetime] = mapped_column(default=utcnow)
     opened_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
 
@@ -115,7 +115,7 @@ class CashCount(db.Model):
     kind: Mapped[str] = mapped_column(String(16))
     # {"20000": 3, "50": 4}: how many of each denomination (minor units as keys).
     pieces: Mapped[dict] = mapped_column(JSON)
-    total_minor: Mapped[int]
+    total_minor: Mapped[Minor]
     counted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -132,7 +132,7 @@ class CashMovement(db.Model):
     register_session_id: Mapped[int] = mapped_column(ForeignKey("register_sessions.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     # Signed: positive into the drawer, negative out of it.
-    amount_minor: Mapped[int]
+    amount_minor: Mapped[Minor]
     reason: Mapped[str] = mapped_column(String(200))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -154,9 +154,9 @@ class ShowroomPayment(db.Model):
     register_session_id: Mapped[int] = mapped_column(ForeignKey("register_sessions.id"), index=True)
     method: Mapped[str] = mapped_column(String(16))
     # What this tender paid of the order; for cash, tendered − change.
-    amount_minor: Mapped[int]
-    tendered_minor: Mapped[int] = mapped_column(default=0)
-    change_minor: Mapped[int] = mapped_column(default=0)
+    amount_minor: Mapped[Minor]
+    tendered_minor: Mapped[Minor] = mapped_column(default=0)
+    change_minor: Mapped[Minor] = mapped_column(default=0)
     reference: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -176,7 +176,7 @@ class Refund(db.Model):
         ForeignKey("register_sessions.id"), index=True
     )
     method: Mapped[str] = mapped_column(String(16))
-    amount_minor: Mapped[int]
+    amount_minor: Mapped[Minor]
     reason: Mapped[str] = mapped_column(String(200))
     restock: Mapped[bool] = mapped_column(default=False)
     reference: Mapped[str | None] = mapped_column(String(120))
@@ -201,7 +201,7 @@ class RefundLine(db.Model):
     refund_id: Mapped[int] = mapped_column(ForeignKey("refunds.id", ondelete="CASCADE"), index=True)
     order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"), index=True)
     quantity: Mapped[int]
-    amount_minor: Mapped[int]
+    amount_minor: Mapped[Minor]
 
     refund: Mapped[Refund] = relationship(back_populates="lines")
     order_line: Mapped[OrderLine] = relationship()
@@ -219,13 +219,13 @@ class Reconciliation(db.Model):
     register_session_id: Mapped[int] = mapped_column(
         ForeignKey("register_sessions.id"), unique=True
     )
-    expected_cash_minor: Mapped[int]
-    counted_cash_minor: Mapped[int]
-    cash_difference_minor: Mapped[int]
-    expected_card_minor: Mapped[int]
-    card_batch_total_minor: Mapped[int]
+    expected_cash_minor: Mapped[Minor]
+    counted_cash_minor: Mapped[Minor]
+    cash_difference_minor: Mapped[Minor]
+    expected_card_minor: Mapped[Minor]
+    card_batch_total_minor: Mapped[Minor]
     card_batch_reference: Mapped[str] = mapped_column(String(120), default="")
-    card_difference_minor: Mapped[int]
+    card_difference_minor: Mapped[Minor]
     note: Mapped[str] = mapped_column(Text, default="")
     closed_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session, joinedload
 
 from storefront.artisans.models import Artisan
 from storefront.audit import record_audit
-from storefront.catalog.models import Product, ProductStatus
+from storefront.catalog.models import MAX_STOCK, Product, ProductStatus
 from storefront.errors import Conflict, DomainError
+from storefront.extensions import MAX_ID
 from storefront.i18n import tr
 from storefront.ledger import services as ledger
 from storefront.timeutil import utcnow
@@ -110,9 +111,10 @@ def create_order(
     order pieces take no stock. The discount is shared over the lines in proportion to their totals
     (largest remainder, so the shares add up exactly). The order row (with its unique checkout_key)
     is written before any stock is taken, so a second submit of the same form fails on the key
-    without touching stock. Raises DomainError (422) for an empty or invalid order and Conflict
-    (409) when a piece is unavailable or short of stock. Posting the ledger is mark_paid's job,
-    except for orders created already paid, which are posted here.
+    without touching stock. Raises DomainError (422) for an empty or invalid order (more than
+    MAX_STOCK of a piece) and Conflict (409) when a piece is unavailable or short of stock.
+    Posting the ledger is mark_paid's job, except for orders created already paid, which are
+    posted here.
     """
     wanted: Counter[int] = Counter()
     for product_id, quantity in lines:
@@ -121,7 +123,11 @@ def create_order(
         wanted[int(product_id)] += int(quantity)
     if not wanted:
         raise DomainError(_("The order has no pieces."))
-    products = _load_products(session, list(wanted))
+    # No listing holds more than MAX_STOCK; an id beyond MAX_ID names no piece, and must not
+    # reach SQL, where PostgreSQL refuses it as out of range for an INTEGER column.
+    if any(q > MAX_STOCK for q in wanted.values()):
+        raise DomainError(_("At most %(num)d of one piece per order.", num=MAX_STOCK))
+    products = _load_products(session, [pid for pid in wanted if 0 < pid <= MAX_ID])
     for product_id in wanted:
         product = products.get(product_id)
         if product is None or product.status != ProductStatus.ACTIVE:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from storefront.accounts.access import admin_required, staff_required
 from storefront.errors import DomainError
 from storefront.extensions import db
+from storefront.inputs import parse_int
 
 from .. import services
 from ..forms import FormErrors, parse_counts, parse_money, parse_text
@@ -22,8 +23,8 @@ from .common import bp, choose_register, chosen_register, register_session_or_40
 @staff_required
 def index():
     """The registers with their open sessions, and the latest closed ones."""
-    if request.args.get("register", "").isdigit():
-        choose_register(int(request.args["register"]))
+    if (register := parse_int(request.args.get("register"))) is not None:
+        choose_register(register)
     open_sessions = {r: services.open_session_for(db.session, r) for r in registers()}
     recent = db.session.scalars(
         select(RegisterSession)

@@ -8,10 +8,10 @@ from sqlalchemy import select
 from storefront.accounts.access import staff_required
 from storefront.artisans.models import Artisan, Shop
 from storefront.extensions import db
+from storefront.inputs import parse_day, parse_int
 from storefront.urls import public_url
 
 from .. import services
-from ..forms import parse_date, parse_int
 from .common import bp
 
 
@@ -19,9 +19,9 @@ from .common import bp
 @staff_required
 def labels():
     """Choose pieces (by artisan, by date added) and print their labels; the sheet is the page."""
-    artisan_id = parse_int(request.args.get("artisan"))
-    added_from = parse_date(request.args.get("from"))
-    added_to = parse_date(request.args.get("to"))
+    artisan_id = parse_int(request.args.get("artisan"), low=1)
+    added_from = parse_day(request.args.get("from"))
+    added_to = parse_day(request.args.get("to"))
     chosen = any(key in request.args for key in ("artisan", "from", "to"))
     products = (
         services.products_for_labels(

@@ -12,9 +12,10 @@ from storefront.catalog.models import ProductStatus
 from storefront.errors import DomainError
 from storefront.extensions import db
 from storefront.i18n import LANGUAGES, current_lang
+from storefront.inputs import parse_int
 
 from .. import services
-from ..forms import FormErrors, parse_int, parse_money, parse_text
+from ..forms import FormErrors, parse_money, parse_text
 from .common import (
     MAX_QUANTITY,
     add_to_basket,
@@ -49,8 +50,8 @@ def _render(errors: FormErrors | None = None, status: int = 200, results=None):
 @staff_required
 def pos():
     """The sale being rung up, the scan box, search results and the payment form."""
-    if request.args.get("register", "").isdigit():
-        choose_register(int(request.args["register"]))
+    if (register := parse_int(request.args.get("register"))) is not None:
+        choose_register(register)
     query = request.args.get("q", "").strip()[:100]
     results = services.search_products(db.session, query) if query else None
     return _render(results=results)
@@ -89,13 +90,14 @@ def update_basket():
     if request.form.get("action") == "clear":
         save_basket([])
         return redirect(url_for(".pos"))
-    remove = parse_int(request.form.get("remove"))
+    remove = parse_int(request.form.get("remove"), low=1)
     lines = []
     for pid, qty in basket_lines():
-        value = request.form.get(f"qty_{pid}", str(qty)).strip()
-        quantity = int(value) if value.isdigit() else qty
+        quantity = parse_int(request.form.get(f"qty_{pid}"), high=MAX_QUANTITY)
+        if quantity is None:
+            quantity = qty
         if pid != remove:
-            lines.append((pid, min(quantity, MAX_QUANTITY)))
+            lines.append((pid, quantity))
     save_basket(lines)
     return redirect(url_for(".pos") + "#basket")
 

@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 from flask import Response, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from storefront.accounts.access import staff_required
 from storefront.errors import NotFound
 from storefront.extensions import db
 from storefront.i18n import tr
+from storefront.inputs import FIRST_DAY, LAST_DAY, parse_day
 
 from .. import services
-from ..forms import parse_date
 from ..services.chart import bar_chart
 from .common import bp
 
 
 def _day(value: str):
-    day = parse_date(value)
+    # A day outside FIRST_DAY..LAST_DAY has no takings, and its neighbours may not exist.
+    day = parse_day(value)
     if day is None:
-        from flask_babel import gettext as _
-
-        raise NotFound(_("Dates look like 2025-01-31."))
+        raise NotFound(
+            _(
+                "Dates look like 2025-01-31, between %(first)s and %(last)s.",
+                first=FIRST_DAY.isoformat(),
+                last=LAST_DAY.isoformat(),
+            )
+        )
     return day
 
 
