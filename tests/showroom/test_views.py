@@ -23,6 +23,13 @@ STAFF_PAGES = [
 ]
 
 
+def pay_form(client, **fields) -> dict:
+    """The till's Pay form as the page renders it (with its one-time key), plus `fields`."""
+    page = client.get("/staff/pos").get_data(as_text=True)
+    key = re.search(r'name="sale_key" value="([^"]+)"', page).group(1)
+    return {"sale_key": key, **fields}
+
+
 @pytest.fixture
 def staff(session, login):
     user = make_user(session, role="staff", name="Amina")
@@ -63,7 +70,8 @@ def test_open_sell_and_close_over_http(client, session, staff):
     page = client.get("/staff/pos").get_data(as_text=True)
     assert "GLM-00100" in page and "120,00" in page
 
-    response = client.post("/staff/pos/checkout", data={"method": "cash", "cash_tendered": "200"})
+    data = pay_form(client, method="cash", cash_tendered="200")
+    response = client.post("/staff/pos/checkout", data=data)
     assert response.status_code == 302, response.get_data(as_text=True)
     order = session.scalar(select(Order))
     receipt = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -102,7 +110,8 @@ def test_sale_of_a_piece_gone_online_is_refused_clearly(client, session, staff):
     client.post("/staff/pos/scan", data={"code": "GLM-00200"})
     create_order(session, channel=Channel.ONLINE, lines=[(piece.id, 1)], customer_email="a@b.ma")
     session.commit()
-    response = client.post("/staff/pos/checkout", data={"method": "cash", "cash_tendered": "250"})
+    data = pay_form(client, method="cash", cash_tendered="250")
+    response = client.post("/staff/pos/checkout", data=data)
     assert response.status_code == 409
     assert "Collier d" in response.get_data(as_text=True)
     assert session.scalar(select(Order).where(Order.channel == "showroom")) is None

@@ -23,6 +23,7 @@ from .sales import (
     find_by_scan,
     quote_basket,
     record_showroom_sale,
+    sale_by_key,
     search_products,
 )
 
@@ -53,6 +54,7 @@ __all__ = [
     "refund_by_key",
     "refund_methods",
     "report_csv",
+    "sale_by_key",
     "search_products",
     "sign_off",
 ]

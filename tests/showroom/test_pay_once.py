@@ -1,0 +1,90 @@
+"""The till's Pay form records one sale however often it is sent: at once, or replayed later.
+
+Two threads, each with its own test client (the same signed-in till, the same cookie), its own
+app context and so its own database connection, post the same Pay form at a barrier. Runs on
+the suite's database: a file SQLite copy, or PostgreSQL when TEST_DATABASE_URL is set.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+
+from sqlalchemy import func, select
+
+from storefront.audit import AuditLog
+from storefront.catalog.models import Product
+from storefront.ledger.models import EntryKind, LedgerEntry
+from storefront.orders.models import Order
+from storefront.showroom import services
+from tests.factories import make_artisan, make_product, make_user
+
+from .factories import make_register_session
+
+
+def _twin(app, client):
+    """A second client on the same browser session: same cookie, same CSRF token."""
+    name = app.config["SESSION_COOKIE_NAME"]
+    twin = app.test_client()
+    twin.set_cookie(name, client.get_cookie(name).value)
+    twin.csrf_token = client.csrf_token
+    return twin
+
+
+def test_pay_sent_twice_at_once_and_replayed_records_one_sale(app, client, session, login):
+    staff = make_user(session, role="staff")
+    artisan = make_artisan(session)
+    rs = make_register_session(session, user=staff)
+    piece = make_product(session, artisan=artisan, sku="GLM-00500", price_minor=56000, stock=5)
+    session.commit()
+    login(staff)
+    client.post("/staff/pos/scan", data={"code": "GLM-00500"})
+    page = client.get("/staff/pos").get_data(as_text=True)
+    key = re.search(r'name="sale_key" value="([^"]+)"', page).group(1)
+    form = {"sale_key": key, "method": "cash", "cash_tendered": "600"}
+    clients = [client, _twin(app, client)]
+    start = threading.Barrier(2)
+    responses: list = [None, None]
+
+    def pay(i: int) -> None:
+        start.wait()
+        responses[i] = clients[i].post("/staff/pos/checkout", data=form)
+
+    threads = [threading.Thread(target=pay, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    session.expire_all()
+    order = session.scalar(select(Order))
+    assert session.scalar(select(func.count()).select_from(Order)) == 1
+    receipt = f"/staff/receipts/{order.number}"
+    assert [r.status_code for r in responses] == [302, 302]
+    assert all(r.headers["Location"].startswith(receipt) for r in responses)
+    assert session.get(Product, piece.id).stock == 4
+    sales = session.scalars(select(LedgerEntry).where(LedgerEntry.kind == EntryKind.SALE)).all()
+    assert [(e.artisan_id, e.amount_minor) for e in sales] == [(artisan.id, 56000)]
+    assert services.drawer_summary(session, rs).cash_sales == 56000
+    assert services.drawer_summary(session, rs).expected_cash == 50000 + 56000
+
+    later = client.post("/staff/pos/checkout", data=form)  # the same form, replayed later
+    assert later.status_code == 302 and later.headers["Location"] == receipt
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(Order)) == 1
+    assert session.get(Product, piece.id).stock == 4
+    audits = select(func.count()).select_from(AuditLog).where(AuditLog.action == "showroom.sale")
+    assert session.scalar(audits) == 1
+
+
+def test_pay_without_its_key_records_nothing(client, session, login):
+    staff = make_user(session, role="staff")
+    make_register_session(session, user=staff)
+    make_product(session, sku="GLM-00501", price_minor=10000, stock=2)
+    session.commit()
+    login(staff)
+    client.post("/staff/pos/scan", data={"code": "GLM-00501"})
+    response = client.post("/staff/pos/checkout", data={"method": "cash", "cash_tendered": "100"})
+    assert response.status_code == 422
+    assert "out of date" in response.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(Order)) == 0
