@@ -179,12 +179,52 @@ def test_large_discount_needs_a_manager(session):
 
 def test_manager_approval_checks_the_password(session):
     make_user(session, role="admin", email="boss@centre.ma", password="s3cret-pass")
-    make_user(session, role="staff", email="till@centre.ma", password="s3cret-pass")
-    assert services.approve_discount(session, email="Boss@Centre.ma", password="s3cret-pass")
+    till = make_user(session, role="staff", email="till@centre.ma", password="s3cret-pass")
+    assert services.approve_discount(
+        session, email="Boss@Centre.ma", password="s3cret-pass", staff=till
+    )
     with pytest.raises(Forbidden):
-        services.approve_discount(session, email="boss@centre.ma", password="wrong")
+        services.approve_discount(session, email="boss@centre.ma", password="wrong", staff=till)
     with pytest.raises(Forbidden):
-        services.approve_discount(session, email="till@centre.ma", password="s3cret-pass")
+        services.approve_discount(
+            session, email="till@centre.ma", password="s3cret-pass", staff=till
+        )
+    failed = session.scalars(
+        select(AuditLog).where(AuditLog.action == "showroom.approval_failed")
+    ).all()
+    assert [(a.user_id, '"boss@centre.ma"' in a.detail) for a in failed] == [
+        (till.id, True),
+        (till.id, False),
+    ]
+
+
+def test_day_report_is_net_of_refunds(session):
+    staff = make_user(session)
+    rs = make_register_session(session, user=staff)
+    kept = make_product(session, price_minor=30000, artisan=make_artisan(session))
+    gone = make_product(
+        session, price_minor=56000, artisan=make_artisan(session, commission_bps=1000)
+    )
+    order = make_counter_sale(session, rs, [kept, gone], staff=staff)
+    before = {r.artisan_id: r for r in services.day_report(session, rs.business_date).artisans}
+    assert (before[gone.artisan_id].share, before[gone.artisan_id].commission) == (50400, 5600)
+    line = next(line for line in order.lines if line.product_id == gone.id)
+    services.refund_at_counter(
+        session, order, items=[(line.id, 1)], reason="changed mind", restock=True,
+        method="cash", user=staff, register_session=rs, refund_key="net-of-refunds-1",
+    )  # fmt: skip
+    report = services.day_report(session, rs.business_date)
+    rows = {r.artisan_id: r for r in report.artisans}
+    refunded = rows[gone.artisan_id]
+    assert (refunded.showroom_pieces, refunded.showroom_gross) == (0, 0)
+    assert (refunded.commission, refunded.share) == (0, 0)
+    assert balance_for_artisan(session, gone.artisan_id) == 0
+    assert (rows[kept.artisan_id].showroom_gross, rows[kept.artisan_id].share) == (30000, 27000)
+    assert report.totals["showroom_gross"] == 30000
+    assert report.totals["commission"] == 3000 and report.totals["share"] == 27000
+    assert sum(s for _c, _slug, s, _o in report.crafts) == 30000
+    csv = services.report_csv(report)
+    assert f"artisan,{refunded.shop_number},{refunded.name},0,0.00,0.00,0.00,0,0.00" in csv
 
 
 def test_cash_refund_reverses_the_ledger_and_leaves_the_drawer(session):
