@@ -202,3 +202,49 @@ def test_pages_render_in_every_language(client, session, staff, lang):
         response = client.get(f"{path}{'&' if '?' in path else '?'}lang={lang}")
         assert response.status_code == 200, path
         assert f'lang="{lang}"' in response.get_data(as_text=True)
+
+
+def _receipt_rows(html: str) -> list[tuple[str, str]]:
+    """The receipt's footer as (label, amount) pairs, tags and spaces squeezed out."""
+    foot = html[html.index("<tfoot>") : html.index("</tfoot>")]
+    rows = re.findall(r"<tr[^>]*><td>(.*?)</td><td class=\"num\">(.*?)</td></tr>", foot, re.S)
+    clean = lambda text: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", text)).strip()  # noqa: E731
+    return [(clean(label), clean(amount)) for label, amount in rows]
+
+
+def test_receipt_of_a_shipped_order_prints_shipping_and_adds_up(client, session, staff):
+    from storefront.orders.models import Channel, Delivery
+    from storefront.orders.services import create_order, mark_paid
+
+    rug = make_product(session, price_minor=147000)
+    pot = make_product(session, price_minor=81000)
+    order = create_order(
+        session, channel=Channel.ONLINE, lines=[(rug.id, 1), (pot.id, 1)],
+        customer_email="a@b.ma", delivery=Delivery.SHIP, shipping_minor=45000,
+        address={"line1": "1 rue", "city": "Lyon", "postal_code": "69001", "country": "FR"},
+    )  # fmt: skip
+    mark_paid(session, order, payment_method="test", payment_reference=None)
+    session.commit()
+    assert order.total_minor == 273000
+    html = client.get(f"/staff/receipts/{order.number}?in=en").get_data(as_text=True)
+    rows = _receipt_rows(html)
+    assert rows[:3] == [
+        ("Subtotal", "2,280.00 MAD"),
+        ("Shipping", "450.00 MAD"),
+        ("Total", "2,730.00 MAD"),
+    ]
+
+
+def test_receipt_of_a_discounted_sale_prints_the_discount_and_adds_up(client, session, staff):
+    rs = make_register_session(session, user=staff)
+    a = make_product(session, price_minor=10000)
+    b = make_product(session, price_minor=5000)
+    order = make_counter_sale(session, rs, [a, b], staff=staff, discount_minor=1000)
+    session.commit()
+    html = client.get(f"/staff/receipts/{order.number}?in=en").get_data(as_text=True)
+    assert _receipt_rows(html)[:3] == [
+        ("Subtotal", "150.00 MAD"),
+        ("Discount (loyal customer)", "− 10.00 MAD"),
+        ("Total", "140.00 MAD"),
+    ]
+    assert "Shipping" not in html
