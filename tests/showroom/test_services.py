@@ -10,6 +10,7 @@ from storefront.catalog.models import Product
 from storefront.errors import Conflict, DomainError, Forbidden
 from storefront.ledger.models import EntryKind, LedgerEntry
 from storefront.ledger.services import balance_for_artisan
+from storefront.orders import services as orders
 from storefront.orders.models import Channel, OrderStatus, PaymentMethod
 from storefront.orders.services import create_order
 from storefront.showroom import services
@@ -416,3 +417,42 @@ def test_every_money_and_stock_action_is_audited_with_its_staff_member(session):
     for action in staff_actions:
         assert by_action.get(action) == {staff.id}, action
     assert by_action["register.signed_off"] == {manager.id}
+
+
+def test_refund_restocks_only_what_a_late_payment_took(session):
+    staff = make_user(session)
+    rs = make_register_session(session, user=staff)
+    pot = make_product(session, price_minor=20000, stock=1)
+    late = create_order(
+        session, channel=Channel.ONLINE, lines=[(pot.id, 1)], customer_email="a@b.ma"
+    )
+    orders.cancel_order(session, late)  # the hold is released...
+    make_counter_sale(session, rs, [pot], staff=staff)  # ...the piece sells at the counter...
+    orders.mark_paid_after_release(session, late, payment_method="test", payment_reference="t")
+    session.refresh(pot)
+    assert pot.stock == 0 and late.attention_reason  # ...and the late payment took none
+    services.refund_at_counter(
+        session, late, items=[(late.lines[0].id, 1)], reason="no piece left", restock=True,
+        method="cash", user=staff, register_session=rs, refund_key="phantom-stock-1",
+    )  # fmt: skip
+    session.refresh(pot)
+    assert pot.stock == 0
+    assert late.lines[0].taken_quantity == 0 and late.status == OrderStatus.REFUNDED
+
+
+def test_counter_refund_restocks_what_the_sale_took_once(session):
+    staff = make_user(session)
+    rs = make_register_session(session, user=staff)
+    pot = make_product(session, price_minor=20000, stock=3)
+    order = services.record_showroom_sale(
+        session, rs, lines=[(pot.id, 2)], tender=services.Tender(cash_tendered=40000), staff=staff
+    )
+    session.refresh(pot)
+    assert pot.stock == 1 and order.lines[0].taken_quantity == 2
+    for n in (1, 2):
+        services.refund_at_counter(
+            session, order, items=[(order.lines[0].id, 1)], reason="gift", restock=True,
+            method="cash", user=staff, register_session=rs, refund_key=f"restock-once-{n}",
+        )  # fmt: skip
+    session.refresh(pot)
+    assert pot.stock == 3 and order.lines[0].taken_quantity == 0
