@@ -6,6 +6,34 @@ from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from storefront.i18n import current_lang
+from storefront.money import format_percent, parse_percent
+
+
+class PercentField(StringField):
+    """A rate typed in percent ("12", "12,5" or "12.5"); `data` holds basis points, None if empty.
+
+    Managers think in percent, the book stores basis points (1250 = 12.5 %): the conversion is
+    exact (two decimals at most, 0 to 100 %), never rounded.
+    """
+
+    def process_formdata(self, valuelist):
+        """Read the typed percent as basis points; an unreadable value is a field error."""
+        text = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if text:
+            try:
+                self.data = parse_percent(text)
+            except ValueError as exc:
+                raise ValueError(
+                    _l("Enter a percentage from 0 to 100, such as 12 or 12,5.")
+                ) from exc
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return format_percent(self.data, current_lang()) if self.data is not None else ""
+
 
 class InvitationForm(FlaskForm):
     """Who to invite, and as what."""
@@ -31,8 +59,5 @@ class ArtisanForm(FlaskForm):
     bio_fr = TextAreaField(_l("Story (French)"), validators=[Length(max=5000)])
     bio_en = TextAreaField(_l("Story (English)"), validators=[Length(max=5000)])
     shop_number = IntegerField(_l("Shop number"), validators=[DataRequired(), NumberRange(1, 100)])
-    commission_bps = IntegerField(
-        _l("Commission in basis points (empty: the centre's default; 1000 = 10 %)"),
-        validators=[Optional(), NumberRange(0, 10_000)],
-    )
+    commission = PercentField(_l("Commission in % (empty: the centre's default)"))
     active = BooleanField(_l("Active"))
