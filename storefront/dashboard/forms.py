@@ -13,6 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from storefront.catalog.listings import MAX_STOCK
 from storefront.money import parse_amount
 
 LANGS = (("ar", _l("Arabic")), ("fr", _l("French")), ("en", _l("English")))
@@ -43,7 +44,11 @@ class ListingForm(FlaskForm):
     materials_en = StringField(_l("Materials (English)"), validators=[Length(max=200)])
     craft_id = SelectField(_l("Craft"), coerce=int, validators=[DataRequired()])
     price = StringField(_l("Price (MAD)"), validators=[DataRequired(), _amount])
-    stock = IntegerField(_l("How many in stock"), validators=[NumberRange(0, 10_000)], default=1)
+    stock = IntegerField(
+        _l("How many in stock"),
+        validators=[NumberRange(0, MAX_STOCK, message=_l("Enter a stock from 0 to %(max)s."))],
+        default=1,
+    )
     # The stock shown when the form was opened: the change is applied as a difference.
     stock_seen = HiddenField()
     made_to_order = BooleanField(_l("Made to order when out of stock"))
