@@ -50,6 +50,21 @@ def test_form_errors_are_translated_and_keep_what_was_typed(
     assert "Veuillez remplir ce champ." in page  # address and country missing for shipping
 
 
+@pytest.mark.parametrize("country", ["", "   "])
+def test_shipping_needs_a_country_and_nothing_is_placed(
+    app, client, pieces, fill_cart, checkout_form, country
+):
+    fill_cart(pieces["pot"])
+    form = checkout_form | {
+        "delivery": "ship", "line1": "3 rue des Potiers", "city": "Lyon", "country": country,
+    }  # fmt: skip
+    response = client.post("/checkout?lang=en", data=form)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Please choose the country to ship to." in page and 'value="Lyon"' in page
+    assert _orders(app) == [] and _stock(app, pieces["pot"]) == 3
+
+
 @pytest.mark.usefixtures("stripe_config")
 def test_stripe_checkout_opens_a_session_for_the_hold(
     app, client, pieces, fill_cart, checkout_form, fake_stripe
