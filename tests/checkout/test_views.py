@@ -47,7 +47,8 @@ def test_form_errors_are_translated_and_keep_what_was_typed(
     assert response.status_code == 422
     assert "Veuillez saisir une adresse e-mail valide." in page
     assert 'value="Camille Martin"' in page and 'value="Lyon"' in page
-    assert "Veuillez remplir ce champ." in page  # address and country missing for shipping
+    assert "Veuillez remplir ce champ." in page  # the address is missing for shipping
+    assert "Veuillez choisir le pays de livraison." in page
 
 
 @pytest.mark.parametrize("country", ["", "   "])

@@ -84,7 +84,8 @@ def test_pay_without_its_key_records_nothing(client, session, login):
     session.commit()
     login(staff)
     client.post("/staff/pos/scan", data={"code": "GLM-00501"})
-    response = client.post("/staff/pos/checkout", data={"method": "cash", "cash_tendered": "100"})
+    form = {"method": "cash", "cash_tendered": "100"}
+    response = client.post("/staff/pos/checkout?lang=fr", data=form)
     assert response.status_code == 422
-    assert "out of date" in response.get_data(as_text=True)
+    assert "Ce formulaire de paiement n’est plus valable." in response.get_data(as_text=True)
     assert session.scalar(select(func.count()).select_from(Order)) == 0
