@@ -58,6 +58,12 @@ def parse_text(form: MultiDict, name: str, errors: FormErrors, *, required: bool
     return value
 
 
+def parse_form_key(form: MultiDict, name: str) -> str:
+    """A form's one-time key (16 to 64 characters, as rendered), or "" when missing or malformed."""
+    key = (form.get(name) or "").strip()
+    return key if 16 <= len(key) <= 64 else ""
+
+
 def parse_int(value: str | None, default: int | None = None) -> int | None:
     """A positive whole number from a query or form value, else the default."""
     value = (value or "").strip()

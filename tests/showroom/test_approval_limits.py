@@ -58,7 +58,7 @@ def test_wrong_approvals_are_audited_and_paused_per_account(client, session, til
 
     paused = _approve(client, "Boss@example.com", GOOD)  # even the right password, for now
     assert paused.status_code == 429
-    assert "Too many wrong approvals" in paused.get_data(as_text=True)
+    assert "Trop de validations erronées" in paused.get_data(as_text=True)
     assert len(_audits(session, "showroom.approval_limited")) == 1
     assert session.scalar(select(func.count()).select_from(Order)) == 0
 

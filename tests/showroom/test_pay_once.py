@@ -89,3 +89,71 @@ def test_pay_without_its_key_records_nothing(client, session, login):
     assert response.status_code == 422
     assert "Ce formulaire de paiement n’est plus valable." in response.get_data(as_text=True)
     assert session.scalar(select(func.count()).select_from(Order)) == 0
+
+
+def _together(clients, path, form):
+    """Post the same form from each client at once; the responses, in client order."""
+    start = threading.Barrier(len(clients))
+    responses: list = [None] * len(clients)
+
+    def post(i: int) -> None:
+        start.wait()
+        responses[i] = clients[i].post(path, data=form)
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return responses
+
+
+def _movements(session, rs):
+    session.expire_all()
+    return [(m.kind, m.amount_minor) for m in session.get(type(rs), rs.id).movements]
+
+
+def test_paid_out_sent_twice_at_once_and_replayed_is_recorded_once(app, client, session, login):
+    staff = make_user(session, role="staff")
+    rs = make_register_session(session, user=staff, float_minor=50000)
+    session.commit()
+    login(staff)
+    page = client.get(f"/staff/sessions/{rs.id}").get_data(as_text=True)
+    key = re.search(r'name="form_key" value="([^"]+)"', page).group(1)
+    form = {"form_key": key, "kind": "paid_out", "amount": "120", "reason": "taxi"}
+    path = f"/staff/sessions/{rs.id}/movements"
+    responses = _together([client, _twin(app, client)], path, form)
+    assert [r.status_code for r in responses] == [302, 302]
+    assert client.post(path, data=form).status_code == 302  # replayed later
+    assert _movements(session, rs) == [("paid_out", -12000)]
+    assert services.drawer_summary(session, rs).expected_cash == 50000 - 12000
+    audits = (
+        select(func.count()).select_from(AuditLog).where(AuditLog.action.like("register.paid%"))
+    )
+    assert session.scalar(audits) == 1
+
+
+def test_an_adjustment_sent_twice_is_recorded_once(client, session, login):
+    boss = make_user(session, role="admin")
+    rs = make_register_session(session, user=boss)
+    services.close_register(
+        session,
+        rs,
+        pieces={1000: 50},
+        card_batch_total_minor=0,
+        card_batch_reference="",
+        note="",
+        user=boss,
+    )
+    services.sign_off(session, rs, manager=boss, note="")
+    session.commit()
+    login(boss)
+    page = client.get(f"/staff/sessions/{rs.id}").get_data(as_text=True)
+    key = re.search(r'name="form_key" value="([^"]+)"', page).group(1)
+    form = {"form_key": key, "direction": "out", "amount": "20", "reason": "miscounted coins"}
+    for _ in range(2):
+        assert client.post(f"/staff/sessions/{rs.id}/adjustments", data=form).status_code == 302
+    assert _movements(session, rs) == [("adjustment", -2000)]
+    no_key = {k: v for k, v in form.items() if k != "form_key"}
+    assert client.post(f"/staff/sessions/{rs.id}/adjustments", data=no_key).status_code == 422
+    assert _movements(session, rs) == [("adjustment", -2000)]

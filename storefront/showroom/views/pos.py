@@ -19,7 +19,7 @@ from storefront.extensions import db, limiter
 from storefront.i18n import LANGUAGES, current_lang
 
 from .. import services
-from ..forms import FormErrors, parse_int, parse_money, parse_text
+from ..forms import FormErrors, parse_form_key, parse_int, parse_money, parse_text
 from .common import (
     MAX_QUANTITY,
     add_to_basket,
@@ -48,7 +48,7 @@ def _render(errors: FormErrors | None = None, status: int = 200, results=None):
         receipt_lang=request.form.get("receipt_lang") or current_lang(),
         is_manager=current_user.role == Role.ADMIN,
         # A failed submit keeps its key (nothing was recorded under it); a new page gets a new one.
-        sale_key=_sale_key(request.form) or secrets.token_urlsafe(24),
+        sale_key=parse_form_key(request.form, "sale_key") or secrets.token_urlsafe(24),
     ), status
 
 
@@ -126,12 +126,6 @@ def _approval_failed(_response) -> bool:
     return bool(g.get("approval_failed"))
 
 
-def _sale_key(form) -> str:
-    """The Pay form's one-time key, or "" when it is missing or malformed."""
-    key = (form.get("sale_key") or "").strip()
-    return key if 16 <= len(key) <= 64 else ""
-
-
 @bp.post("/pos/checkout")
 @staff_required
 @limiter.limit(
@@ -144,7 +138,7 @@ def _sale_key(form) -> str:
 def checkout():
     """Take payment for the basket: the sale is recorded once per Pay form, the receipt shown."""
     form = request.form
-    key = _sale_key(form)
+    key = parse_form_key(form, "sale_key")
     errors = FormErrors()
     if not key:
         errors["form"] = _("This payment form is out of date. Check the sale and pay again.")
