@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 
 CURRENCY = "mad"
 MINOR_PER_UNIT = 100
@@ -83,3 +83,28 @@ def parse_amount(text: str, *, high: int = MAX_AMOUNT_MINOR) -> int:
 def bps_of(minor: int, bps: int) -> int:
     """Return bps/10000 of an amount, rounded half up to the centime (amounts are non-negative)."""
     return (minor * bps + 5000) // 10000
+
+
+BPS_PER_PERCENT = 100
+
+
+def parse_percent(text: str) -> int:
+    """Parse a rate typed in percent ('12', '12,5', '12.25') into basis points (1200, 1250, 1225).
+
+    At most two decimals (a basis point is 0.01 %), from 0 to 100 %; anything else raises
+    ValueError rather than being rounded.
+    """
+    cleaned = text.strip().replace("%", "").replace("\u066b", ".").strip().replace(",", ".")
+    whole, dot, frac = cleaned.partition(".")
+    if not whole.isdigit() or (dot and not frac.isdigit()) or len(frac) > 2 or len(whole) > 3:
+        raise ValueError(text)
+    bps = int(whole) * BPS_PER_PERCENT + int((frac + "00")[:2])
+    if bps > 100 * BPS_PER_PERCENT:
+        raise ValueError(text)
+    return bps
+
+
+def format_percent(bps: int, locale: str = "fr") -> str:
+    """Basis points as a percent number for a locale, without the sign: 1250 -> '12,5' (fr)."""
+    babel_locale = {"ar": "ar_MA", "fr": "fr_MA"}.get(locale, "en")
+    return format_decimal(Decimal(bps) / BPS_PER_PERCENT, format="0.##", locale=babel_locale)

@@ -12,7 +12,7 @@ from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 
 from .i18n import current_lang
-from .money import format_money
+from .money import format_money, format_percent
 
 STATUS_LABELS = {
     "draft": _l("Draft"),
@@ -33,6 +33,11 @@ STATUS_LABELS = {
 def money_filter(minor: int | None) -> str:
     """Format minor units in the request's language."""
     return format_money(int(minor or 0), current_lang())
+
+
+def percent_filter(bps: int | None) -> str:
+    """A rate stored in basis points shown in percent for the page's language: 1250 -> '12,5 %'."""
+    return format_percent(int(bps or 0), current_lang()) + "\u00a0%"
 
 
 def status_label(status: str) -> str:
@@ -83,6 +88,7 @@ def init_templating(app: Flask) -> None:
     """Register filters and globals."""
     app.jinja_env.filters.update(
         money=money_filter,
+        percent=percent_filter,
         date=_date,
         datetime=_datetime,
         time=lambda value: format_time(value, "short") if value else "",

@@ -288,12 +288,6 @@ def test_a_listing_whole_number_beyond_floats_or_in_other_digits_is_a_form_error
     assert session.scalar(select(func.count(Product.id))) == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="showroom/views/receipts.py reads qty_<line> with str.isdigit() and int(); the "
-    "refund view belongs to the till branch, which should switch it to storefront.inputs."
-    "parse_int and drop this mark (tests/test_fuzz.py KNOWN_FAULTS too)",
-)
 def test_a_refund_quantity_in_superscript_digits_is_a_form_error(client, session, login):
     from tests.showroom.factories import make_counter_sale, make_register_session
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from storefront.money import Money, bps_of, parse_amount
+from storefront.money import Money, bps_of, format_percent, parse_amount, parse_percent
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,23 @@ def test_money_refuses_floats_and_mixed_currencies():
     with pytest.raises(ValueError):
         Money(100) + Money(100, "eur")
     assert (Money(250) * 3 - Money(50)).minor == 700
+
+
+@pytest.mark.parametrize(
+    ("text", "bps"),
+    [("12", 1200), ("12,5", 1250), ("12.5", 1250), ("0", 0), ("0,01", 1), ("100", 10000),
+     (" 12 % ", 1200), ("12\u066b5", 1250)],
+)  # fmt: skip
+def test_parse_percent_gives_exact_basis_points(text, bps):
+    assert parse_percent(text) == bps
+
+
+@pytest.mark.parametrize("text", ["", "abc", "12,555", "100,01", "-1", "1e2", "12.", ",5"])
+def test_parse_percent_refuses_what_it_would_have_to_guess(text):
+    with pytest.raises(ValueError):
+        parse_percent(text)
+
+
+def test_format_percent_per_locale():
+    assert [format_percent(1250, lang) for lang in ("fr", "ar", "en")] == ["12,5", "12,5", "12.5"]
+    assert format_percent(1200) == "12" and format_percent(725) == "7,25"

@@ -7,7 +7,34 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from storefront.artisans.models import SHOP_COUNT
+from storefront.i18n import current_lang
 from storefront.inputs import WholeNumberField, stripped
+from storefront.money import format_percent, parse_percent
+
+
+class PercentField(StringField):
+    """A rate typed in percent ("12", "12,5" or "12.5"); `data` holds basis points, None if empty.
+
+    Managers think in percent, the book stores basis points (1250 = 12.5 %): the conversion is
+    exact (two decimals at most, 0 to 100 %), never rounded.
+    """
+
+    def process_formdata(self, valuelist):
+        """Read the typed percent as basis points; an unreadable value is a field error."""
+        text = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if text:
+            try:
+                self.data = parse_percent(text)
+            except ValueError as exc:
+                raise ValueError(
+                    _l("Enter a percentage from 0 to 100, such as 12 or 12,5.")
+                ) from exc
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return format_percent(self.data, current_lang()) if self.data is not None else ""
 
 
 class InvitationForm(FlaskForm):
@@ -38,8 +65,5 @@ class ArtisanForm(FlaskForm):
     shop_number = WholeNumberField(
         _l("Shop number"), validators=[DataRequired(), NumberRange(1, SHOP_COUNT)]
     )
-    commission_bps = WholeNumberField(
-        _l("Commission in basis points (empty: the centre's default; 1000 = 10 %)"),
-        validators=[Optional(), NumberRange(0, 10_000)],
-    )
+    commission = PercentField(_l("Commission in % (empty: the centre's default)"))
     active = BooleanField(_l("Active"))

@@ -95,6 +95,7 @@ def _artisan_form_page(artisan: Artisan | None):
         form.active.data = artisan.active if artisan else True
         if artisan is not None:
             form.shop_number.data = artisan.shop.number
+            form.commission.data = artisan.commission_bps
     if form.validate_on_submit():
         shop = db.session.scalar(select(Shop).where(Shop.number == form.shop_number.data))
         if shop is None:
@@ -107,7 +108,7 @@ def _artisan_form_page(artisan: Artisan | None):
             values.update(
                 name=form.name.data.strip(),
                 # 0 is a real rate (commission waived); only an empty field means the default.
-                commission_bps=form.commission_bps.data,
+                commission_bps=form.commission.data,
                 active=bool(form.active.data),
             )
             saved = people.save_artisan(

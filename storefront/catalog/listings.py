@@ -22,7 +22,7 @@ from storefront.errors import Conflict, DomainError
 from storefront.timeutil import utcnow
 
 from .images import store_image
-from .models import ListingEdit, Product, ProductImage, ProductStatus
+from .models import MAX_STOCK, ListingEdit, Product, ProductImage, ProductStatus
 from .search import refresh_search
 from .slugs import slugify
 
@@ -49,14 +49,22 @@ EDITABLE = {
 }
 
 
+def _check_stock(values: dict) -> None:
+    """Refuse a stock set outright outside 0..MAX_STOCK (forms check too; services must hold)."""
+    stock = values.get("stock")
+    if stock is not None and not 0 <= stock <= MAX_STOCK:
+        raise DomainError(_l("Enter a stock from 0 to %(max)s.", max=MAX_STOCK))
+
+
 def _require_title(values: dict) -> None:
     if not any((values.get(f"title_{lang}") or "").strip() for lang in ("ar", "fr", "en")):
         raise DomainError(_l("Give the piece a title in at least one language."))
 
 
 def create_listing(session: Session, artisan: Artisan, values: dict, *, user_id: int) -> Product:
-    """A new draft listing by this artisan; raises DomainError without any title."""
+    """A new draft listing by this artisan; DomainError without a title or outside 0..MAX_STOCK."""
     _require_title(values)
+    _check_stock(values)
     product = Product(
         artisan_id=artisan.id,
         source_lang=next(
@@ -80,20 +88,30 @@ def create_listing(session: Session, artisan: Artisan, values: dict, *, user_id:
 def _move_stock(session: Session, product: Product, seen: int, wanted: int) -> None:
     """Apply an artisan's stock change as a difference from what their form showed.
 
-    `UPDATE products SET stock = stock + :delta WHERE id = :id AND stock + :delta >= 0`: a piece
-    sold while the form was open stays sold (no lost update). Raises Conflict when the result
-    would go below zero.
+    `UPDATE products SET stock = stock + :delta WHERE id = :id AND stock + :delta BETWEEN 0 AND
+    MAX_STOCK`: a piece sold while the form was open stays sold (no lost update), and the cap
+    holds on the result, not on the number typed. Raises Conflict when the result would go
+    below zero and DomainError when it would pass MAX_STOCK; nothing changes then.
     """
     delta = wanted - seen
     if delta == 0:
         return
     moved = session.execute(
         update(Product)
-        .where(Product.id == product.id, Product.stock + delta >= 0)
+        .where(Product.id == product.id, (Product.stock + delta).between(0, MAX_STOCK))
         .values(stock=Product.stock + delta)
         .execution_options(synchronize_session=False)
     )
     if moved.rowcount != 1:
+        session.refresh(product, ["stock"])
+        if product.stock + delta > MAX_STOCK:
+            raise DomainError(
+                _l(
+                    "A listing holds at most %(max)s pieces in stock; it has %(stock)s now.",
+                    max=MAX_STOCK,
+                    stock=product.stock,
+                )
+            )
         raise Conflict(
             _l("Pieces were sold while you were editing. Check the stock and save again.")
         )
@@ -111,12 +129,15 @@ def update_listing(
     """Apply an edit; returns True when text changes were held for review (live listings).
 
     With `stock_seen` (the stock the form showed), stock moves by the difference (see
-    _move_stock); without it, it is set as given. Raises Conflict for an archived listing.
+    _move_stock, which caps the result at MAX_STOCK); without it, it is set as given, within
+    0..MAX_STOCK. Raises Conflict for an archived listing or a stock sold below zero meanwhile,
+    DomainError for a stock outside 0..MAX_STOCK.
     """
     if product.status not in EDITABLE:
         raise Conflict(_l("An archived listing cannot be changed."))
     _require_title({**{k: getattr(product, k) for k in REVIEWED_FIELDS}, **values})
     before = {k: getattr(product, k) for k in ("price_minor", "stock")}
+    _check_stock(values)
     if stock_seen is not None and "stock" in values:
         _move_stock(session, product, stock_seen, values["stock"])
         values = {k: v for k, v in values.items() if k != "stock"}

@@ -51,7 +51,9 @@ class CheckoutForm(FlaskForm):
     line2 = StringField(_l("Address, second line (optional)"), validators=[Length(max=200)])
     city = StringField(_l("City"), validators=[Length(max=100)])
     postal_code = StringField(_l("Postal code"), validators=[Length(max=20)])
-    country = SelectField(_l("Country"), validators=[Optional()], validate_choice=False)
+    # No Optional() here: it would stop validation on an empty country before validate_country
+    # runs, and a parcel with no country would be charged the rest-of-the-world rate.
+    country = SelectField(_l("Country"), validate_choice=False)
 
     def __init__(self, *args, lang: str = "fr", **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -63,8 +65,9 @@ class CheckoutForm(FlaskForm):
     def validate_country(self, field) -> None:
         """A country from the list, required when shipping."""
         known = {choice.value for choice in self.country.choices if choice.value}
+        field.data = (field.data or "").strip()
         if self.delivery.data == Delivery.SHIP and not field.data:
-            raise ValidationError(REQUIRED)
+            raise ValidationError(_l("Please choose the country to ship to."))
         if field.data and field.data not in known:
             raise ValidationError(_l("Please choose a country from the list."))
 

@@ -55,7 +55,13 @@ def rates_for(session: Session, zone: str) -> list[tuple[int, int]]:
 
 
 def quote_shipping(session: Session, country: str, weight_grams: int) -> int:
-    """The flat price to ship a parcel; raises DomainError when it is heavier than any step."""
+    """The flat price to ship a parcel to a country (ISO alpha-2).
+
+    Raises DomainError without a country (an unknown destination is never priced as the rest of
+    the world) and when the parcel is heavier than any step.
+    """
+    if not (country or "").strip():
+        raise DomainError(_("Please choose the country to ship to."))
     for max_grams, price in rates_for(session, zone_for(country)):
         if weight_grams <= max_grams:
             return price

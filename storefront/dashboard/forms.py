@@ -49,7 +49,9 @@ class ListingForm(FlaskForm):
     craft_id = SelectField(_l("Craft"), coerce=int, validators=[DataRequired()])
     price = StringField(_l("Price (MAD)"), validators=[DataRequired(), _amount])
     stock = WholeNumberField(
-        _l("How many in stock"), validators=[NumberRange(0, MAX_STOCK)], default=1
+        _l("How many in stock"),
+        validators=[NumberRange(0, MAX_STOCK, message=_l("Enter a stock from 0 to %(max)s."))],
+        default=1,
     )
     # The stock shown when the form was opened: the change is applied as a difference.
     stock_seen = HiddenField()

@@ -20,7 +20,7 @@ from storefront.accounts.access import artisan_required, own_or_404
 from storefront.catalog import listings
 from storefront.catalog.models import Product, ProductImage
 from storefront.catalog.services import all_crafts
-from storefront.errors import NotFound
+from storefront.errors import DomainError, NotFound
 from storefront.extensions import db
 from storefront.inputs import FIRST_DAY, LAST_DAY, BadInput, parse_month
 from storefront.ledger.services import balance_for_artisan, sales_for_artisan
@@ -93,29 +93,36 @@ def edit_listing(product_id: int):
     """Edit one of my listings; text changes to a live one wait for review."""
     product = _own_product(product_id)
     form = _listing_form(product)
+    status = 422 if request.method == "POST" else 200
     if form.validate_on_submit():
-        held = listings.update_listing(
-            db.session,
-            product,
-            form.values(),
-            user_id=current_user.id,
-            stock_seen=form.seen_stock(),
-        )
-        db.session.commit()
-        flash(
-            _("Saved. The text changes will show once the centre approves them.")
-            if held
-            else _("Saved."),
-            "success",
-        )
-        return redirect(url_for("dashboard.edit_listing", product_id=product.id))
+        try:
+            held = listings.update_listing(
+                db.session,
+                product,
+                form.values(),
+                user_id=current_user.id,
+                stock_seen=form.seen_stock(),
+            )
+        except DomainError as exc:  # the stock would pass the cap, or went while editing
+            db.session.rollback()
+            form.stock.errors = [*form.stock.errors, exc.message]
+            status = exc.status_code
+        else:
+            db.session.commit()
+            flash(
+                _("Saved. The text changes will show once the centre approves them.")
+                if held
+                else _("Saved."),
+                "success",
+            )
+            return redirect(url_for("dashboard.edit_listing", product_id=product.id))
     return render_template(
         "dashboard/listing_form.html",
         form=form,
         product=product,
         photos_form=PhotosForm(),
         button=EmptyForm(),
-    ), (422 if request.method == "POST" else 200)
+    ), status
 
 
 @bp.post("/listings/<int:product_id>/photos")

@@ -34,6 +34,21 @@ def _share(amount: int, units: int, of: int) -> int:
     return (2 * amount * units + of) // (2 * of)
 
 
+def net_of_refunds(line: OrderLine) -> tuple[int, int]:
+    """(sale, commission) still standing on a line once its refunded units are reversed.
+
+    Follows the module's cumulative rounding rule, so the pair is exactly what the line's sale,
+    refund and commission entries sum to: (net, commission) with nothing refunded, (0, 0) once
+    every unit is.
+    """
+    net, commission = line.net_minor, commission_for(line)
+    refunded, quantity = line.refunded_quantity, line.quantity
+    return (
+        net - _share(net, refunded, quantity),
+        commission - _share(commission, refunded, quantity),
+    )
+
+
 def post_sale(session: Session, order: Order) -> list[LedgerEntry]:
     """Post, per line, a sale entry (+net of discount) and a commission entry (−commission).
 
@@ -178,8 +193,9 @@ def sales_for_artisan(
 ) -> list[SaleRow]:
     """Every paid line of an artisan's work, newest first, optionally one month ("2025-01").
 
-    gross is the line's net of discount, commission the rule of commission_for(), share the rest;
-    refunds are reported in refunded_quantity and in the ledger, not subtracted here.
+    gross is the line's net of discount and of refunds, commission what the centre keeps of it
+    (net_of_refunds: the ledger's figures for the line), share the rest; refunded_quantity says
+    how many units came back.
     """
     stmt = (
         select(OrderLine, Order.paid_at, Order.number, Order.channel)
@@ -194,8 +210,8 @@ def sales_for_artisan(
 
 
 def sale_row(line: OrderLine, paid_at: datetime, order_number: str, channel: str) -> SaleRow:
-    """An artisan's view of one paid line: net of discount, commission, and their share."""
-    commission = commission_for(line)
+    """An artisan's view of one paid line, net of discount and refunds: gross, commission, share."""
+    gross, commission = net_of_refunds(line)
     return SaleRow(
         line_id=line.id,
         date=paid_at,
@@ -205,7 +221,7 @@ def sale_row(line: OrderLine, paid_at: datetime, order_number: str, channel: str
         sku=line.sku,
         quantity=line.quantity,
         refunded_quantity=line.refunded_quantity,
-        gross=line.net_minor,
+        gross=gross,
         commission=commission,
-        share=line.net_minor - commission,
+        share=gross - commission,
     )

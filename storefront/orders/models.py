@@ -128,6 +128,10 @@ class OrderLine(db.Model):
     discount_minor: Mapped[Minor] = mapped_column(default=0)
     commission_bps: Mapped[int]
     refunded_quantity: Mapped[int] = mapped_column(default=0)
+    # Units of this line that are out of the product's stock count because of this order: set
+    # when stock is taken, lowered when it goes back. A restock returns at most this many, so a
+    # line paid late with no stock left (or made to order) can never put phantom pieces back.
+    taken_quantity: Mapped[int] = mapped_column(default=0, server_default="0")
 
     order: Mapped[Order] = relationship(back_populates="lines")
 

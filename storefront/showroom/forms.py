@@ -56,3 +56,9 @@ def parse_text(form: MultiDict, name: str, errors: FormErrors, *, required: bool
     elif len(value) > max_length:
         errors[name] = _l("At most %(n)s characters.", n=max_length)
     return value
+
+
+def parse_form_key(form: MultiDict, name: str) -> str:
+    """A form's one-time key (16 to 64 characters, as rendered), or "" when missing or malformed."""
+    key = (form.get(name) or "").strip()
+    return key if 16 <= len(key) <= 64 else ""

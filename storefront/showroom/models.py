@@ -136,6 +136,8 @@ class CashMovement(db.Model):
     reason: Mapped[str] = mapped_column(String(200))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The form's one-time key: the same form sent twice finds this movement, never adds another.
+    form_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     register_session: Mapped[RegisterSession] = relationship(back_populates="movements")
 

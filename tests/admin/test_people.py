@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from storefront.artisans.models import Artisan
@@ -35,7 +36,7 @@ def test_a_waived_commission_stays_zero_and_a_new_name_is_searchable(client, ses
     artisan = make_artisan(session, name="Old Name", commission_bps=1500)
     make_product(session, artisan=artisan, title_fr="Coffret")
     session.commit()
-    data = _artisan_form(artisan.shop.number, name="Brahim Oufkir", commission_bps="0")
+    data = _artisan_form(artisan.shop.number, name="Brahim Oufkir", commission="0")
     assert client.post(f"/admin/artisans/{artisan.id}", data=data).status_code == 302
     session.expire_all()
     assert artisan.commission_bps == 0
@@ -45,7 +46,7 @@ def test_a_waived_commission_stays_zero_and_a_new_name_is_searchable(client, ses
         1500,
         0,
     )
-    data["commission_bps"] = ""
+    data["commission"] = ""
     client.post(f"/admin/artisans/{artisan.id}", data=data)
     session.expire_all()
     assert artisan.commission_bps is None
@@ -77,3 +78,36 @@ def test_managers_change_roles_and_one_manager_always_remains(client, session, l
         ("staff", "admin"),
         ("admin", "staff"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "bps", "shown"),
+    [("12", 1200, "12"), ("12,5", 1250, "12,5"), ("12.5", 1250, "12,5"), ("7,25", 725, "7,25"),
+     ("100", 10000, "100"), ("0,5 %", 50, "0,5")],
+)  # fmt: skip
+def test_commission_is_typed_and_shown_in_percent(client, session, login, typed, bps, shown):
+    login(make_user(session, role="admin"))
+    artisan = make_artisan(session)
+    session.commit()
+    data = _artisan_form(artisan.shop.number, commission=typed)
+    assert client.post(f"/admin/artisans/{artisan.id}?lang=fr", data=data).status_code == 302
+    session.expire_all()
+    assert artisan.commission_bps == bps
+    form = client.get(f"/admin/artisans/{artisan.id}?lang=fr").get_data(as_text=True)
+    assert f'name="commission" type="text" value="{shown}"' in form
+    listing = client.get("/admin/artisans?lang=fr").get_data(as_text=True)
+    assert f"{shown}\u00a0%" in listing
+
+
+@pytest.mark.parametrize("typed", ["abc", "101", "12,555", "-5", "1e3"])
+def test_an_unreadable_commission_is_refused_and_kept(client, session, login, typed):
+    login(make_user(session, role="admin"))
+    artisan = make_artisan(session, commission_bps=1500)
+    session.commit()
+    data = _artisan_form(artisan.shop.number, commission=typed)
+    response = client.post(f"/admin/artisans/{artisan.id}?lang=en", data=data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Enter a percentage from 0 to 100" in page and f'value="{typed}"' in page
+    session.expire_all()
+    assert artisan.commission_bps == 1500

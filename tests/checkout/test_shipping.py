@@ -63,3 +63,9 @@ def test_staff_set_rates(app, client, login):
         assert db.session.query(AuditLog).filter_by(action="shipping.rates_set").count() == 3
     bad = client.post("/admin/shipping?lang=en", data=form | {"world-0-price": "abc"})
     assert bad.status_code == 422 and "Row 1" in bad.get_data(as_text=True)
+
+
+def test_no_country_is_never_priced_as_the_rest_of_the_world(session):
+    with pytest.raises(DomainError, match="^Veuillez choisir le pays de livraison.$"):
+        quote_shipping(session, "", 500)
+    assert quote_shipping(session, "US", 500) == 35000

@@ -47,7 +47,23 @@ def test_form_errors_are_translated_and_keep_what_was_typed(
     assert response.status_code == 422
     assert "Veuillez saisir une adresse e-mail valide." in page
     assert 'value="Camille Martin"' in page and 'value="Lyon"' in page
-    assert "Veuillez remplir ce champ." in page  # address and country missing for shipping
+    assert "Veuillez remplir ce champ." in page  # the address is missing for shipping
+    assert "Veuillez choisir le pays de livraison." in page
+
+
+@pytest.mark.parametrize("country", ["", "   "])
+def test_shipping_needs_a_country_and_nothing_is_placed(
+    app, client, pieces, fill_cart, checkout_form, country
+):
+    fill_cart(pieces["pot"])
+    form = checkout_form | {
+        "delivery": "ship", "line1": "3 rue des Potiers", "city": "Lyon", "country": country,
+    }  # fmt: skip
+    response = client.post("/checkout?lang=en", data=form)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Please choose the country to ship to." in page and 'value="Lyon"' in page
+    assert _orders(app) == [] and _stock(app, pieces["pot"]) == 3
 
 
 @pytest.mark.usefixtures("stripe_config")

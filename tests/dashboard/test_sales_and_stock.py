@@ -106,3 +106,31 @@ def test_one_sale_by_id_is_only_its_makers(client, session, maker, login):
     refused = client.get(f"/dashboard/sales/{line.id}?lang=en")
     assert refused.status_code == 404
     assert "224.95" not in refused.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("seen", "typed", "status", "stock"),
+    [("0", "10000", 422, 1), ("4", "10000", 302, 9997), ("1", "10000", 302, 10000),
+     ("0", "9999", 302, 10000), ("1", "10001", 422, 1)],
+)  # fmt: skip
+def test_stock_is_capped_at_10000_on_the_result(client, session, maker, seen, typed, status, stock):
+    _, piece = maker
+    piece.stock = 1
+    session.commit()
+    posted = {
+        "title_fr": "Plat", "craft_id": piece.craft_id, "price": "10", "stock": typed,
+        "stock_seen": seen, "weight_grams": "500",
+    }  # fmt: skip
+    response = client.post(f"/dashboard/listings/{piece.id}?lang=en", data=posted)
+    assert response.status_code == status
+    if status == 422:
+        page = response.get_data(as_text=True)
+        message = (
+            "Enter a stock from 0 to 10000."
+            if typed == "10001"
+            else "A listing holds at most 10000 pieces in stock; it has 1 now."
+        )
+        assert message in page
+        assert f'value="{typed}"' in page  # what was typed is kept
+    session.expire_all()
+    assert piece.stock == stock

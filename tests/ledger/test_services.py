@@ -124,3 +124,17 @@ def test_sales_for_artisan_lists_both_channels_with_share(session):
     month = online.paid_at.strftime("%Y-%m")
     assert len(ledger.sales_for_artisan(session, maker.id, month=month)) == 2
     assert ledger.sales_for_artisan(session, maker.id, month=datetime(2001, 1, 1)) == []
+
+
+def test_an_artisans_sales_are_net_of_refunds_as_in_the_book(session):
+    maker = make_artisan(session, commission_bps=1000)
+    order = _paid(session, make_product(session, artisan=maker, price_minor=28000, stock=2), 2)
+    line = order.lines[0]
+    ledger.post_refund(session, line, 1)
+    (row,) = ledger.sales_for_artisan(session, maker.id)
+    assert (row.refunded_quantity, row.gross, row.commission, row.share) == (1, 28000, 2800, 25200)
+    assert row.share == ledger.balance_for_artisan(session, maker.id)
+    ledger.post_refund(session, line, 1)
+    (row,) = ledger.sales_for_artisan(session, maker.id)
+    assert (row.gross, row.commission, row.share) == (0, 0, 0)
+    assert ledger.balance_for_artisan(session, maker.id) == 0

@@ -100,3 +100,24 @@ def test_checkout_succeeds_while_mail_is_down(mail_down, app, run_jobs):
     with app.app_context():
         receipt = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "receipt"))
         assert receipt.status == "pending" and receipt.attempts == 1 and receipt.last_error
+
+
+def test_receipt_mail_prints_shipping_and_discount_and_adds_up(session):
+    from storefront.mail.models import MessageKind
+    from storefront.mail.sender import render_message
+    from storefront.orders.models import Delivery
+
+    rug = make_product(session, price_minor=147000)
+    pot = make_product(session, price_minor=81000)
+    order = create_order(
+        session, channel=Channel.ONLINE, lines=[(rug.id, 1), (pot.id, 1)],
+        customer_email="buyer@example.com", locale="en", delivery=Delivery.SHIP,
+        shipping_minor=45000, discount_minor=8000, discount_reason="goodwill",
+        address={"line1": "1 rue", "city": "Lyon", "postal_code": "69001", "country": "FR"},
+    )  # fmt: skip
+    mark_paid(session, order, payment_method="test", payment_reference=None)
+    receipt = next(m for m in queue_order_emails(session, order) if m.kind == MessageKind.RECEIPT)
+    body = render_message(receipt)[1].replace("\xa0", " ")
+    assert order.total_minor == 265000
+    assert "Subtotal: 2,280.00 MAD\nShipping: 450.00 MAD\nDiscount: -80.00 MAD\n" in body
+    assert "Total paid: 2,650.00 MAD" in body

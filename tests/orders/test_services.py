@@ -154,3 +154,22 @@ def test_refund_order_lines_restocks_and_sets_status(session):
     assert balance_for_artisan(session, pot.artisan_id) == 0
     with pytest.raises(Conflict):
         services.refund_order_lines(session, order, [(line, 1)], restock=False)
+
+
+def test_refund_restocks_the_lines_a_late_payment_took_and_no_others(session):
+    pot = make_product(session, stock=1, price_minor=10000)
+    rug = make_product(session, stock=1, price_minor=30000)
+    made = make_product(session, stock=0, price_minor=5000, made_to_order=True)
+    late = services.create_order(
+        session, channel=Channel.ONLINE, lines=[(pot.id, 1), (rug.id, 1), (made.id, 1)]
+    )
+    services.cancel_order(session, late)
+    services.create_order(session, channel=Channel.ONLINE, lines=[(rug.id, 1)])  # rug gone
+    services.mark_paid_after_release(session, late, payment_method="test", payment_reference="t")
+    taken = {line.product_id: line.taken_quantity for line in late.lines}
+    assert taken == {pot.id: 1, rug.id: 0, made.id: 0}
+    services.refund_order_lines(session, late, [(line, 1) for line in late.lines], restock=True)
+    for product in (pot, rug, made):
+        session.refresh(product)
+    assert (pot.stock, rug.stock, made.stock) == (1, 0, 0)
+    assert not late.stock_taken and late.status == OrderStatus.REFUNDED

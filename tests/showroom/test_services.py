@@ -10,6 +10,7 @@ from storefront.catalog.models import Product
 from storefront.errors import Conflict, DomainError, Forbidden
 from storefront.ledger.models import EntryKind, LedgerEntry
 from storefront.ledger.services import balance_for_artisan
+from storefront.orders import services as orders
 from storefront.orders.models import Channel, OrderStatus, PaymentMethod
 from storefront.orders.services import create_order
 from storefront.showroom import services
@@ -179,12 +180,52 @@ def test_large_discount_needs_a_manager(session):
 
 def test_manager_approval_checks_the_password(session):
     make_user(session, role="admin", email="boss@centre.ma", password="s3cret-pass")
-    make_user(session, role="staff", email="till@centre.ma", password="s3cret-pass")
-    assert services.approve_discount(session, email="Boss@Centre.ma", password="s3cret-pass")
+    till = make_user(session, role="staff", email="till@centre.ma", password="s3cret-pass")
+    assert services.approve_discount(
+        session, email="Boss@Centre.ma", password="s3cret-pass", staff=till
+    )
     with pytest.raises(Forbidden):
-        services.approve_discount(session, email="boss@centre.ma", password="wrong")
+        services.approve_discount(session, email="boss@centre.ma", password="wrong", staff=till)
     with pytest.raises(Forbidden):
-        services.approve_discount(session, email="till@centre.ma", password="s3cret-pass")
+        services.approve_discount(
+            session, email="till@centre.ma", password="s3cret-pass", staff=till
+        )
+    failed = session.scalars(
+        select(AuditLog).where(AuditLog.action == "showroom.approval_failed")
+    ).all()
+    assert [(a.user_id, '"boss@centre.ma"' in a.detail) for a in failed] == [
+        (till.id, True),
+        (till.id, False),
+    ]
+
+
+def test_day_report_is_net_of_refunds(session):
+    staff = make_user(session)
+    rs = make_register_session(session, user=staff)
+    kept = make_product(session, price_minor=30000, artisan=make_artisan(session))
+    gone = make_product(
+        session, price_minor=56000, artisan=make_artisan(session, commission_bps=1000)
+    )
+    order = make_counter_sale(session, rs, [kept, gone], staff=staff)
+    before = {r.artisan_id: r for r in services.day_report(session, rs.business_date).artisans}
+    assert (before[gone.artisan_id].share, before[gone.artisan_id].commission) == (50400, 5600)
+    line = next(line for line in order.lines if line.product_id == gone.id)
+    services.refund_at_counter(
+        session, order, items=[(line.id, 1)], reason="changed mind", restock=True,
+        method="cash", user=staff, register_session=rs, refund_key="net-of-refunds-1",
+    )  # fmt: skip
+    report = services.day_report(session, rs.business_date)
+    rows = {r.artisan_id: r for r in report.artisans}
+    refunded = rows[gone.artisan_id]
+    assert (refunded.showroom_pieces, refunded.showroom_gross) == (0, 0)
+    assert (refunded.commission, refunded.share) == (0, 0)
+    assert balance_for_artisan(session, gone.artisan_id) == 0
+    assert (rows[kept.artisan_id].showroom_gross, rows[kept.artisan_id].share) == (30000, 27000)
+    assert report.totals["showroom_gross"] == 30000
+    assert report.totals["commission"] == 3000 and report.totals["share"] == 27000
+    assert sum(s for _c, _slug, s, _o in report.crafts) == 30000
+    csv = services.report_csv(report)
+    assert f"artisan,{refunded.shop_number},{refunded.name},0,0.00,0.00,0.00,0,0.00" in csv
 
 
 def test_cash_refund_reverses_the_ledger_and_leaves_the_drawer(session):
@@ -376,3 +417,42 @@ def test_every_money_and_stock_action_is_audited_with_its_staff_member(session):
     for action in staff_actions:
         assert by_action.get(action) == {staff.id}, action
     assert by_action["register.signed_off"] == {manager.id}
+
+
+def test_refund_restocks_only_what_a_late_payment_took(session):
+    staff = make_user(session)
+    rs = make_register_session(session, user=staff)
+    pot = make_product(session, price_minor=20000, stock=1)
+    late = create_order(
+        session, channel=Channel.ONLINE, lines=[(pot.id, 1)], customer_email="a@b.ma"
+    )
+    orders.cancel_order(session, late)  # the hold is released...
+    make_counter_sale(session, rs, [pot], staff=staff)  # ...the piece sells at the counter...
+    orders.mark_paid_after_release(session, late, payment_method="test", payment_reference="t")
+    session.refresh(pot)
+    assert pot.stock == 0 and late.attention_reason  # ...and the late payment took none
+    services.refund_at_counter(
+        session, late, items=[(late.lines[0].id, 1)], reason="no piece left", restock=True,
+        method="cash", user=staff, register_session=rs, refund_key="phantom-stock-1",
+    )  # fmt: skip
+    session.refresh(pot)
+    assert pot.stock == 0
+    assert late.lines[0].taken_quantity == 0 and late.status == OrderStatus.REFUNDED
+
+
+def test_counter_refund_restocks_what_the_sale_took_once(session):
+    staff = make_user(session)
+    rs = make_register_session(session, user=staff)
+    pot = make_product(session, price_minor=20000, stock=3)
+    order = services.record_showroom_sale(
+        session, rs, lines=[(pot.id, 2)], tender=services.Tender(cash_tendered=40000), staff=staff
+    )
+    session.refresh(pot)
+    assert pot.stock == 1 and order.lines[0].taken_quantity == 2
+    for n in (1, 2):
+        services.refund_at_counter(
+            session, order, items=[(order.lines[0].id, 1)], reason="gift", restock=True,
+            method="cash", user=staff, register_session=rs, refund_key=f"restock-once-{n}",
+        )  # fmt: skip
+    session.refresh(pot)
+    assert pot.stock == 3 and order.lines[0].taken_quantity == 0

@@ -23,6 +23,13 @@ STAFF_PAGES = [
 ]
 
 
+def pay_form(client, **fields) -> dict:
+    """The till's Pay form as the page renders it (with its one-time key), plus `fields`."""
+    page = client.get("/staff/pos").get_data(as_text=True)
+    key = re.search(r'name="sale_key" value="([^"]+)"', page).group(1)
+    return {"sale_key": key, **fields}
+
+
 @pytest.fixture
 def staff(session, login):
     user = make_user(session, role="staff", name="Amina")
@@ -63,7 +70,8 @@ def test_open_sell_and_close_over_http(client, session, staff):
     page = client.get("/staff/pos").get_data(as_text=True)
     assert "GLM-00100" in page and "120,00" in page
 
-    response = client.post("/staff/pos/checkout", data={"method": "cash", "cash_tendered": "200"})
+    data = pay_form(client, method="cash", cash_tendered="200")
+    response = client.post("/staff/pos/checkout", data=data)
     assert response.status_code == 302, response.get_data(as_text=True)
     order = session.scalar(select(Order))
     receipt = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -102,7 +110,8 @@ def test_sale_of_a_piece_gone_online_is_refused_clearly(client, session, staff):
     client.post("/staff/pos/scan", data={"code": "GLM-00200"})
     create_order(session, channel=Channel.ONLINE, lines=[(piece.id, 1)], customer_email="a@b.ma")
     session.commit()
-    response = client.post("/staff/pos/checkout", data={"method": "cash", "cash_tendered": "250"})
+    data = pay_form(client, method="cash", cash_tendered="250")
+    response = client.post("/staff/pos/checkout", data=data)
     assert response.status_code == 409
     assert "Collier d" in response.get_data(as_text=True)
     assert session.scalar(select(Order).where(Order.channel == "showroom")) is None
@@ -193,3 +202,49 @@ def test_pages_render_in_every_language(client, session, staff, lang):
         response = client.get(f"{path}{'&' if '?' in path else '?'}lang={lang}")
         assert response.status_code == 200, path
         assert f'lang="{lang}"' in response.get_data(as_text=True)
+
+
+def _receipt_rows(html: str) -> list[tuple[str, str]]:
+    """The receipt's footer as (label, amount) pairs, tags and spaces squeezed out."""
+    foot = html[html.index("<tfoot>") : html.index("</tfoot>")]
+    rows = re.findall(r"<tr[^>]*><td>(.*?)</td><td class=\"num\">(.*?)</td></tr>", foot, re.S)
+    clean = lambda text: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", text)).strip()  # noqa: E731
+    return [(clean(label), clean(amount)) for label, amount in rows]
+
+
+def test_receipt_of_a_shipped_order_prints_shipping_and_adds_up(client, session, staff):
+    from storefront.orders.models import Channel, Delivery
+    from storefront.orders.services import create_order, mark_paid
+
+    rug = make_product(session, price_minor=147000)
+    pot = make_product(session, price_minor=81000)
+    order = create_order(
+        session, channel=Channel.ONLINE, lines=[(rug.id, 1), (pot.id, 1)],
+        customer_email="a@b.ma", delivery=Delivery.SHIP, shipping_minor=45000,
+        address={"line1": "1 rue", "city": "Lyon", "postal_code": "69001", "country": "FR"},
+    )  # fmt: skip
+    mark_paid(session, order, payment_method="test", payment_reference=None)
+    session.commit()
+    assert order.total_minor == 273000
+    html = client.get(f"/staff/receipts/{order.number}?in=en").get_data(as_text=True)
+    rows = _receipt_rows(html)
+    assert rows[:3] == [
+        ("Subtotal", "2,280.00 MAD"),
+        ("Shipping", "450.00 MAD"),
+        ("Total", "2,730.00 MAD"),
+    ]
+
+
+def test_receipt_of_a_discounted_sale_prints_the_discount_and_adds_up(client, session, staff):
+    rs = make_register_session(session, user=staff)
+    a = make_product(session, price_minor=10000)
+    b = make_product(session, price_minor=5000)
+    order = make_counter_sale(session, rs, [a, b], staff=staff, discount_minor=1000)
+    session.commit()
+    html = client.get(f"/staff/receipts/{order.number}?in=en").get_data(as_text=True)
+    assert _receipt_rows(html)[:3] == [
+        ("Subtotal", "150.00 MAD"),
+        ("Discount (loyal customer)", "− 10.00 MAD"),
+        ("Total", "140.00 MAD"),
+    ]
+    assert "Shipping" not in html

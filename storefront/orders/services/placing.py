@@ -202,6 +202,8 @@ def create_order(
     titles = {pid: tr(products[pid], "title", locale) for pid in wanted}
     take_stock(session, to_take, titles)
     order.stock_taken = bool(to_take)
+    for line in order.lines:
+        line.taken_quantity = to_take.get(line.product_id, 0)
     session.add(OrderEvent(order=order, kind="created", message=channel, user_id=staff_user_id))
     record_audit(
         session,

@@ -20,7 +20,7 @@ from ..models import Order, OrderEvent, OrderLine, OrderStatus
 
 
 def release_stock(session: Session, order: Order, *, user_id: int | None = None) -> bool:
-    """Put an order's taken stock back, once.
+    """Put an order's taken stock back, once: each line's taken_quantity, never more.
 
     A guarded `UPDATE orders SET stock_taken = false WHERE id = :id AND stock_taken` decides who
     returns it, so two concurrent releases (webhook and cron) return it only once. Returns False
@@ -36,12 +36,10 @@ def release_stock(session: Session, order: Order, *, user_id: int | None = None)
         return False
     returned: dict[int, int] = {}
     for line in order.lines:
-        if line.product_id is None:
+        taken, line.taken_quantity = line.taken_quantity, 0
+        if line.product_id is None or not taken:
             continue
-        product = session.get(Product, line.product_id)
-        if product is None or product.made_to_order:
-            continue
-        returned[line.product_id] = returned.get(line.product_id, 0) + line.quantity
+        returned[line.product_id] = returned.get(line.product_id, 0) + taken
     for product_id in sorted(returned):
         session.execute(
             update(Product)
@@ -121,7 +119,8 @@ def mark_paid_after_release(
     Guarded move cancelled|payment_failed → paid; the stock is taken again with the guarded
     update where it is still there, and otherwise the order is flagged for staff (attention_reason)
     with the pieces that are missing. The ledger is posted, as for any paid order; a refund by
-    staff reverses it. Returns False if another caller recorded it first.
+    staff reverses it; only the lines whose stock was taken here (taken_quantity) go back to
+    stock on a refund. Returns False if another caller recorded it first.
     """
     moved = _move_status(
         session,
@@ -147,6 +146,7 @@ def mark_paid_after_release(
         ).rowcount
         if taken == 1:
             order.stock_taken = True
+            line.taken_quantity = line.quantity
         else:
             missing.append(f"{line.title} ({line.sku}) × {line.quantity}")
     reason = "Paid after its hold was released."
@@ -188,6 +188,33 @@ def order_by_number(session: Session, number: str) -> Order | None:
     return session.scalar(select(Order).where(Order.number == number[:20]))
 
 
+def _return_taken(session: Session, line: OrderLine, quantity: int) -> int:
+    """Give back up to `quantity` of the units this line took from stock; returns how many."""
+    session.refresh(line)
+    back = min(quantity, line.taken_quantity)
+    if back <= 0:
+        return 0
+    result = session.execute(
+        update(OrderLine)
+        .where(OrderLine.id == line.id, OrderLine.taken_quantity >= back)
+        .values(taken_quantity=OrderLine.taken_quantity - back)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return 0
+    session.execute(
+        update(Product)
+        .where(Product.id == line.product_id)
+        .values(stock=Product.stock + back)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(line)
+    product = session.get(Product, line.product_id)
+    if product is not None:
+        session.refresh(product)
+    return back
+
+
 def refund_order_lines(
     session: Session,
     order: Order,
@@ -201,23 +228,27 @@ def refund_order_lines(
     """Refund units of an order's lines: reversing ledger entries, optional restock, new status.
 
     Each line goes through ledger.post_refund (guarded, so a unit is never refunded twice; raises
-    Conflict). Restocking adds the units back to the product (made-to-order pieces excepted).
+    Conflict). Restocking puts back at most the units the line actually took from stock (its
+    taken_quantity: none for made-to-order pieces or a late payment that found no stock), with
+    a guarded `UPDATE order_lines SET taken_quantity = taken_quantity - :n WHERE id = :id AND
+    taken_quantity >= :n` before the product's stock is raised, so no unit goes back twice.
     The order becomes refunded when every unit is, partially_refunded otherwise.
     """
     entries = []
+    restocked: dict[int, int] = {}
     for line, quantity in sorted(items, key=lambda item: item[0].product_id or 0):
         if line.order_id != order.id:
             raise DomainError(_("This line is not part of the order."))
         entries += ledger.post_refund(session, line, quantity, refund_id=refund_id, user_id=user_id)
-        product = session.get(Product, line.product_id) if line.product_id else None
-        if restock and product is not None and not product.made_to_order:
-            session.execute(
-                update(Product)
-                .where(Product.id == product.id)
-                .values(stock=Product.stock + quantity)
-                .execution_options(synchronize_session=False)
-            )
-            session.refresh(product)
+        if restock and line.product_id is not None:
+            restocked[line.id] = _return_taken(session, line, quantity)
+    if restock and not any(line.taken_quantity for line in order.lines):
+        session.execute(
+            update(Order)
+            .where(Order.id == order.id)
+            .values(stock_taken=False)
+            .execution_options(synchronize_session=False)
+        )
     session.refresh(order)
     done = all(line.refunded_quantity == line.quantity for line in order.lines)
     _move_status(
@@ -240,6 +271,7 @@ def refund_order_lines(
         user_id=user_id,
         lines={line.id: q for line, q in items},
         restock=restock,
+        restocked=restocked,
         reason=reason,
     )
     session.flush()

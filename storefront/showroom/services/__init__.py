@@ -8,6 +8,7 @@ from .drawer import (
     drawer_summary,
     hold_open,
     local_date,
+    movement_by_key,
     open_register,
     open_session_for,
     record_cash_movement,
@@ -23,6 +24,7 @@ from .sales import (
     find_by_scan,
     quote_basket,
     record_showroom_sale,
+    sale_by_key,
     search_products,
 )
 
@@ -41,6 +43,7 @@ __all__ = [
     "find_by_scan",
     "hold_open",
     "local_date",
+    "movement_by_key",
     "open_register",
     "open_session_for",
     "products_for_labels",
@@ -53,6 +56,7 @@ __all__ = [
     "refund_by_key",
     "refund_methods",
     "report_csv",
+    "sale_by_key",
     "search_products",
     "sign_off",
 ]

@@ -146,12 +146,14 @@ def record_adjustment(
     amount_minor: int,
     reason: str,
     manager: User,
+    form_key: str | None = None,
 ) -> CashMovement:
     """Correct a signed-off session with a new signed entry; the session itself never changes.
 
     Adjustments are reported beside the locked figures, never folded into them. Raises
     Forbidden unless the user is a manager, Conflict unless the session is signed off, and
-    DomainError for a zero amount or a missing reason.
+    DomainError for a zero amount or a missing reason. `form_key` is unique, as for
+    record_cash_movement: the same form twice raises IntegrityError on the second.
     """
     if manager.role != Role.ADMIN:
         raise Forbidden(_("Only a manager can correct a signed-off register."))
@@ -167,6 +169,7 @@ def record_adjustment(
         amount_minor=amount_minor,
         reason=reason.strip()[:200],
         user_id=manager.id,
+        form_key=form_key,
     )
     session.add(movement)
     session.flush()

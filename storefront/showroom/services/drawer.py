@@ -214,6 +214,11 @@ def drawer_summary(session: Session, register_session: RegisterSession) -> Drawe
     )
 
 
+def movement_by_key(session: Session, key: str) -> CashMovement | None:
+    """The paid-in, paid-out or adjustment already recorded for a form's one-time key."""
+    return session.scalar(select(CashMovement).where(CashMovement.form_key == key[:64]))
+
+
 def record_cash_movement(
     session: Session,
     register_session: RegisterSession,
@@ -222,12 +227,15 @@ def record_cash_movement(
     amount_minor: int,
     reason: str,
     user: User,
+    form_key: str | None = None,
 ) -> CashMovement:
     """Record cash paid in or out of an open drawer, with a reason.
 
     amount_minor is positive; paid-out is stored negative. Raises DomainError for a zero amount,
     a missing reason, or a paid-out larger than the cash the drawer should hold; Conflict when
-    the session is not open (see the module's locking rule).
+    the session is not open (see the module's locking rule). `form_key` is stored under a
+    unique constraint, so the same form committed twice raises IntegrityError on the second
+    (after the first's row lock on the session, on PostgreSQL) and the caller shows the first.
     """
     if kind not in (MovementKind.PAID_IN, MovementKind.PAID_OUT):
         raise DomainError(_("Choose paid in or paid out."))
@@ -245,6 +253,7 @@ def record_cash_movement(
         amount_minor=amount_minor if kind == MovementKind.PAID_IN else -amount_minor,
         reason=reason.strip()[:200],
         user_id=user.id,
+        form_key=form_key,
     )
     session.add(movement)
     session.flush()

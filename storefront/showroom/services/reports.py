@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from storefront.catalog.models import Craft
-from storefront.ledger.services import commission_for
+from storefront.ledger.services import net_of_refunds
 from storefront.orders.models import Channel, Order, OrderLine
 
 from ..models import CashMovement, MovementKind, Reconciliation, RegisterSession
@@ -79,8 +79,10 @@ def day_report(session: Session, day: date) -> DayReport:
     """Build a day's reconciliation from the sessions opened that day and the day's online sales.
 
     Showroom figures follow the sessions (by the day they were opened); online sales are those
-    paid between local midnight and midnight. Gross is net of discount; commission follows
-    ledger.services.commission_for, so these figures are the ones the ledger was posted with.
+    paid between local midnight and midnight. Pieces, gross (net of discount), commission and
+    share are net of the refunds of those sales, whenever refunded, by ledger.services'
+    net_of_refunds: the figures the ledger holds for the lines, so a sale refunded in full
+    leaves 0.00 for its artisan.
     """
     sessions = list(
         session.scalars(
@@ -115,17 +117,18 @@ def day_report(session: Session, day: date) -> DayReport:
             line.artisan_id, ArtisanRow(line.artisan_id, line.artisan_name, line.shop_number)
         )
         orders[channel].add(line.order_id)
+        pieces = line.quantity - line.refunded_quantity
+        gross, commission = net_of_refunds(line)
         if channel == Channel.SHOWROOM:
-            row.showroom_pieces += line.quantity
-            row.showroom_gross += line.net_minor
-            commission = commission_for(line)
+            row.showroom_pieces += pieces
+            row.showroom_gross += gross
             row.commission += commission
-            row.share += line.net_minor - commission
-            by_craft[line.craft_slug][0] += line.net_minor
+            row.share += gross - commission
+            by_craft[line.craft_slug][0] += gross
         else:
-            row.online_pieces += line.quantity
-            row.online_gross += line.net_minor
-            by_craft[line.craft_slug][1] += line.net_minor
+            row.online_pieces += pieces
+            row.online_gross += gross
+            by_craft[line.craft_slug][1] += gross
     crafts = {c.slug: c for c in session.scalars(select(Craft).where(Craft.slug.in_(by_craft)))}
     report = DayReport(
         day=day,

@@ -127,17 +127,36 @@ class Tender:
     card_reference: str = ""
 
 
-def approve_discount(session: Session, *, email: str, password: str) -> User:
+def approve_discount(session: Session, *, email: str, password: str, staff: User) -> User:
     """The manager whose email and password approve a large discount; raises Forbidden otherwise.
 
     The password is checked with accounts' verify_password (argon2id); a wrong email, password,
-    role or an inactive account all give the same answer. Approving is not a sign-in.
+    role or an inactive account all give the same answer. Approving is not a sign-in. Every
+    refusal adds a `showroom.approval_failed` audit entry to the caller's transaction, naming
+    the staff member and the email tried; the caller commits it even though the sale stops
+    (the view's rate limit per approver account is what stops guessing).
     """
     user = user_by_email(session, email)
     valid = verify_password(user.password_hash if user else None, password)
     if user is None or not valid or not user.active or user.role != Role.ADMIN:
+        record_audit(
+            session,
+            "showroom.approval_failed",
+            "user",
+            user.id if user else None,
+            user_id=staff.id,
+            email=email.strip().lower()[:254],
+        )
+        session.flush()
         raise Forbidden(_("A manager's email and password are needed to approve this discount."))
     return user
+
+
+def sale_by_key(session: Session, key: str) -> Order | None:
+    """The counter sale already recorded for a Pay form's one-time key, or None."""
+    return session.scalar(
+        select(Order).where(Order.checkout_key == key[:64], Order.channel == Channel.SHOWROOM)
+    )
 
 
 def _split(total: int, tender: Tender) -> tuple[int, int, int]:
@@ -200,6 +219,7 @@ def record_showroom_sale(
     approver: User | None = None,
     locale: str = "fr",
     default_commission_bps: int = 1000,
+    sale_key: str | None = None,
 ) -> Order:
     """Sell at the counter: a paid showroom Order through create_order, its payments, its audit.
 
@@ -208,6 +228,10 @@ def record_showroom_sale(
     session is held open first (Conflict if it was closed). A discount needs a reason, and above
     DISCOUNT_APPROVAL_BPS of the basket an approving manager (an admin selling approves
     themselves), else Forbidden. Raises DomainError when the tender does not cover the total.
+    `sale_key` (the Pay form's one-time key) is stored on the order under a unique constraint
+    before any stock is taken, so a second transaction with the same key fails with
+    IntegrityError on that insert (PostgreSQL waits for the first to commit; SQLite's single
+    writer does the same) and the caller shows sale_by_key's receipt instead.
     """
     hold_open(session, register_session)
     quote = quote_basket(session, lines)
@@ -241,6 +265,7 @@ def record_showroom_sale(
         payment_method=method,
         payment_reference=tender.card_reference.strip()[:120] or None,
         default_commission_bps=default_commission_bps,
+        checkout_key=sale_key,
     )
     _record_payments(session, order, register_session, tender, cash, change, card)
     session.flush()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from storefront.accounts.access import admin_required, staff_required
 from storefront.errors import DomainError
@@ -13,7 +16,7 @@ from storefront.extensions import db
 from storefront.inputs import parse_int
 
 from .. import services
-from ..forms import FormErrors, parse_counts, parse_money, parse_text
+from ..forms import FormErrors, parse_counts, parse_form_key, parse_money, parse_text
 from ..models import DENOMINATIONS, MovementKind, RegisterSession, SessionStatus
 from ..services.closing import NoteRequired
 from .common import bp, choose_register, chosen_register, register_session_or_404, registers
@@ -87,34 +90,66 @@ def _render_session(rs: RegisterSession, errors: FormErrors, status: int = 200):
         summary=services.drawer_summary(db.session, rs),
         errors=errors,
         denominations=DENOMINATIONS,
+        # A failed submit keeps its key (nothing was recorded under it); a new page gets a new one.
+        form_key=parse_form_key(request.form, "form_key") or secrets.token_urlsafe(24),
     ), status
+
+
+def _already_recorded(rs: RegisterSession):
+    """The same movement form sent again: back to the session, nothing added."""
+    flash(_("Recorded."), "success")
+    return redirect(url_for(".session_detail", session_id=rs.id))
+
+
+def _record_once(rs: RegisterSession, errors: FormErrors, key: str, record, done: str):
+    """Run `record` once per form key: a repeat (now or at once) finds the first movement."""
+    if services.movement_by_key(db.session, key) is not None:
+        return _already_recorded(rs)
+    try:
+        record()
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        errors["form"] = exc.message
+        return _render_session(rs, errors, exc.status_code)
+    except IntegrityError:  # the same form sent twice at once: the other request recorded it
+        db.session.rollback()
+        if services.movement_by_key(db.session, key) is None:
+            raise
+        return _already_recorded(rs)
+    flash(done, "success")
+    return redirect(url_for(".session_detail", session_id=rs.id))
+
+
+def _form_key(errors: FormErrors) -> str:
+    key = parse_form_key(request.form, "form_key")
+    if not key:
+        errors["form"] = _("This form is out of date. Check the amounts and send it again.")
+    return key
 
 
 @bp.post("/sessions/<int:session_id>/movements")
 @staff_required
 def add_movement(session_id: int):
-    """Record cash paid into or out of the drawer, with a reason."""
+    """Record cash paid into or out of the drawer, with a reason; once per form."""
     rs = register_session_or_404(session_id)
     errors = FormErrors()
+    key = _form_key(errors)
     kind = request.form.get("kind", "")
     if kind not in (MovementKind.PAID_IN, MovementKind.PAID_OUT):
         errors["kind"] = _("Choose paid in or paid out.")
     amount = parse_money(request.form, "amount", errors, required=True)
     reason = parse_text(request.form, "reason", errors, required=True)
-    if not errors:
-        try:
-            services.record_cash_movement(
-                db.session, rs, kind=MovementKind(kind), amount_minor=amount, reason=reason,
-                user=current_user,
-            )  # fmt: skip
-        except DomainError as exc:
-            db.session.rollback()
-            errors["form"] = exc.message
-        else:
-            db.session.commit()
-            flash(_("Recorded."), "success")
-            return redirect(url_for(".session_detail", session_id=rs.id))
-    return _render_session(rs, errors, 422)
+    if errors:
+        return _render_session(rs, errors, 422)
+    return _record_once(
+        rs, errors, key,
+        lambda: services.record_cash_movement(
+            db.session, rs, kind=MovementKind(kind), amount_minor=amount, reason=reason,
+            user=current_user, form_key=key,
+        ),
+        _("Recorded."),
+    )  # fmt: skip
 
 
 @bp.route("/sessions/<int:session_id>/close", methods=["GET", "POST"])
@@ -167,23 +202,21 @@ def sign_off(session_id: int):
 @bp.post("/sessions/<int:session_id>/adjustments")
 @admin_required
 def add_adjustment(session_id: int):
-    """A manager corrects a signed-off session with a new signed entry."""
+    """A manager corrects a signed-off session with a new signed entry; once per form."""
     rs = register_session_or_404(session_id)
     errors = FormErrors()
+    key = _form_key(errors)
     amount = parse_money(request.form, "amount", errors, required=True)
     if request.form.get("direction") == "out":
         amount = -amount
     reason = parse_text(request.form, "reason", errors, required=True)
-    if not errors:
-        try:
-            services.record_adjustment(
-                db.session, rs, amount_minor=amount, reason=reason, manager=current_user
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            errors["form"] = exc.message
-        else:
-            db.session.commit()
-            flash(_("Adjustment recorded."), "success")
-            return redirect(url_for(".session_detail", session_id=rs.id))
-    return _render_session(rs, errors, 422)
+    if errors:
+        return _render_session(rs, errors, 422)
+    return _record_once(
+        rs, errors, key,
+        lambda: services.record_adjustment(
+            db.session, rs, amount_minor=amount, reason=reason, manager=current_user,
+            form_key=key,
+        ),
+        _("Adjustment recorded."),
+    )  # fmt: skip

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+import secrets
+
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from storefront.accounts.access import staff_required
 from storefront.accounts.models import Role
+from storefront.audit import record_audit
 from storefront.catalog.models import ProductStatus
 from storefront.errors import DomainError
-from storefront.extensions import db
+from storefront.extensions import db, limiter
 from storefront.i18n import LANGUAGES, current_lang
 from storefront.inputs import parse_int
 
 from .. import services
-from ..forms import FormErrors, parse_money, parse_text
+from ..forms import FormErrors, parse_form_key, parse_money, parse_text
 from .common import (
     MAX_QUANTITY,
     add_to_basket,
@@ -43,6 +48,8 @@ def _render(errors: FormErrors | None = None, status: int = 200, results=None):
         languages=LANGUAGES,
         receipt_lang=request.form.get("receipt_lang") or current_lang(),
         is_manager=current_user.role == Role.ADMIN,
+        # A failed submit keeps its key (nothing was recorded under it); a new page gets a new one.
+        sale_key=parse_form_key(request.form, "sale_key") or secrets.token_urlsafe(24),
     ), status
 
 
@@ -102,18 +109,52 @@ def update_basket():
     return redirect(url_for(".pos") + "#basket")
 
 
+# A manager's approval at the till is a password check, so it is limited like a sign-in: per
+# approver account (the email typed), counting failures only, so a manager who approves all day
+# is never stopped while one account guessed from the till is paused after a few tries.
+def _approver_key() -> str:
+    return "till-approver:" + (request.form.get("approver_email") or "").strip().lower()[:254]
+
+
+def _approval_limit() -> str:
+    return current_app.config.get("APPROVAL_RATE_LIMIT", "5 per 15 minutes")
+
+
+def _no_approver() -> bool:
+    return not (request.form.get("approver_email") or "").strip()
+
+
+def _approval_failed(_response) -> bool:
+    return bool(g.get("approval_failed"))
+
+
 @bp.post("/pos/checkout")
 @staff_required
+@limiter.limit(
+    _approval_limit,
+    methods=["POST"],
+    key_func=_approver_key,
+    exempt_when=_no_approver,
+    deduct_when=_approval_failed,
+)
 def checkout():
-    """Take payment for the basket: the sale is recorded, the basket emptied, the receipt shown."""
-    rs = current_register_session()
+    """Take payment for the basket: the sale is recorded once per Pay form, the receipt shown."""
+    form = request.form
+    key = parse_form_key(form, "sale_key")
     errors = FormErrors()
+    if not key:
+        errors["form"] = _("This payment form is out of date. Check the sale and pay again.")
+        return _render(errors, 422)
+    done = services.sale_by_key(db.session, key)
+    if done is not None:  # the same Pay form again: its sale's receipt, never a second sale
+        save_basket([])
+        return redirect(url_for(".receipt", number=done.number))
+    rs = current_register_session()
     if rs is None:
         errors["form"] = _("Open the register before selling.")
     lines = basket_lines()
     if not lines:
         errors["form"] = _("The basket is empty. Scan a label or search for a piece.")
-    form = request.form
     method = form.get("method", "cash")
     discount = parse_money(form, "discount", errors)
     reason = parse_text(form, "discount_reason", errors)
@@ -129,24 +170,57 @@ def checkout():
     lang = form.get("receipt_lang") if form.get("receipt_lang") in LANGUAGES else current_lang()
     if errors:
         return _render(errors, 422)
-    try:
-        approver = None
-        if form.get("approver_email"):
+    approver = None
+    if form.get("approver_email"):
+        try:
             approver = services.approve_discount(
                 db.session, email=form["approver_email"][:254],
-                password=form.get("approver_password", "")[:200],
+                password=form.get("approver_password", "")[:200], staff=current_user,
             )  # fmt: skip
+        except DomainError as exc:
+            # Nothing is sold yet: commit only the audit entry of the refused approval.
+            db.session.commit()
+            g.approval_failed = True
+            errors["form"] = exc.message
+            return _render(errors, exc.status_code)
+    try:
         order = services.record_showroom_sale(
             db.session, rs, lines=lines,
             tender=services.Tender(cash_tendered=cash, card_amount=card, card_reference=reference),
             staff=current_user, discount_minor=discount, discount_reason=reason,
-            approver=approver, locale=lang,
+            approver=approver, locale=lang, sale_key=key,
             default_commission_bps=current_app.config.get("DEFAULT_COMMISSION_BPS", 1000),
         )  # fmt: skip
+        db.session.commit()
     except DomainError as exc:
         db.session.rollback()
         errors["form"] = exc.message
         return _render(errors, exc.status_code)
-    db.session.commit()
+    except IntegrityError:
+        # The same Pay form sent twice at once: the other request recorded the sale first.
+        db.session.rollback()
+        order = services.sale_by_key(db.session, key)
+        if order is None:
+            raise
     save_basket([])
     return redirect(url_for(".receipt", number=order.number, new=1))
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many_approvals(exc: RateLimitExceeded):
+    """Too many refused approvals for one manager's account: the till again, status 429.
+
+    The refused attempt is audited like a wrong password, so every failure is on record.
+    """
+    db.session.rollback()
+    record_audit(
+        db.session, "showroom.approval_limited", "user", None, user_id=current_user.id,
+        email=(request.form.get("approver_email") or "").strip().lower()[:254],
+    )  # fmt: skip
+    db.session.commit()
+    errors = FormErrors()
+    errors["form"] = _(
+        "Too many wrong approvals for this manager's account. Wait 15 minutes and try again."
+    )
+    page, _status = _render(errors)
+    return page, 429, {"Retry-After": str(15 * 60)}

@@ -14,6 +14,7 @@ from storefront.accounts.access import staff_required
 from storefront.errors import DomainError
 from storefront.extensions import db
 from storefront.i18n import LANGUAGES
+from storefront.inputs import parse_int
 from storefront.orders.models import Order
 
 from .. import services
@@ -77,9 +78,11 @@ def refund(number: str):
             return redirect(url_for(".receipt", number=order.number))
         items = []
         for line in order.lines:
-            value = (form.get(f"qty_{line.id}") or "0").strip()
-            quantity = int(value) if value.isdigit() else 0
-            if quantity > line.quantity - line.refunded_quantity:
+            quantity = parse_int(form.get(f"qty_{line.id}") or "0", high=line.quantity)
+            if quantity is None:
+                errors[f"qty_{line.id}"] = _("Enter a whole number of pieces.")
+                quantity = 0
+            elif quantity > line.quantity - line.refunded_quantity:
                 errors[f"qty_{line.id}"] = _("More than can be returned.")
             items.append((line.id, quantity))
         reason = parse_text(form, "reason", errors, required=True)
