@@ -17,6 +17,7 @@ from storefront.money import format_money
 from storefront.orders.models import Order
 from storefront.showroom.models import RegisterSession
 from tests.factories import make_artisan, make_craft, make_product, make_user
+from tests.showroom.factories import pay_form
 
 
 @pytest.mark.parametrize(
@@ -190,7 +191,7 @@ def test_showroom_sale_of_20_pieces_at_2_million_mad_totals_40_million(client, s
     assert client.post("/staff/registers/1/open", data={"n_10000": "1"}).status_code == 302
     client.post(f"/staff/pos/add/{piece.id}")
     client.post("/staff/pos/basket", data={f"qty_{piece.id}": "20"})
-    sale = {"method": "card_terminal", "card_reference": "CMI-1"}
+    sale = pay_form(client, method="card_terminal", card_reference="CMI-1")
     response = client.post("/staff/pos/checkout", data=sale)
     assert response.status_code == 302, response.get_data(as_text=True)
     order = session.scalar(select(Order))

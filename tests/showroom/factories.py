@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy.orm import Session
 
 from storefront.accounts.models import User
@@ -50,3 +52,10 @@ def make_counter_sale(
         discount_minor=discount_minor,
         discount_reason="loyal customer" if discount_minor else "",
     )
+
+
+def pay_form(client, **fields) -> dict:
+    """The till's Pay form as the page renders it (with its one-time key), plus `fields`."""
+    page = client.get("/staff/pos").get_data(as_text=True)
+    key = re.search(r'name="sale_key" value="([^"]+)"', page).group(1)
+    return {"sale_key": key, **fields}

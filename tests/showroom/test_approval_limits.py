@@ -18,8 +18,8 @@ GOOD = "correct horse battery"
 
 
 @pytest.fixture
-def app_config(app_config, redis_rate_limits):
-    return {**app_config, **redis_rate_limits}
+def app_config(app_config, limits):
+    return {**app_config, **limits.config}
 
 
 @pytest.fixture

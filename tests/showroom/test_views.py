@@ -10,6 +10,7 @@ from sqlalchemy import select
 from storefront.orders.models import Order
 from storefront.showroom.models import RegisterSession, SessionStatus
 from tests.factories import make_product, make_user
+from tests.showroom.factories import pay_form
 
 from .factories import make_counter_sale, make_register_session
 
@@ -21,13 +22,6 @@ STAFF_PAGES = [
     "/staff/reconciliation/2025-01-31",
     "/staff/registers/1/open",
 ]
-
-
-def pay_form(client, **fields) -> dict:
-    """The till's Pay form as the page renders it (with its one-time key), plus `fields`."""
-    page = client.get("/staff/pos").get_data(as_text=True)
-    key = re.search(r'name="sale_key" value="([^"]+)"', page).group(1)
-    return {"sale_key": key, **fields}
 
 
 @pytest.fixture
