@@ -38,7 +38,10 @@ class Config:
         self.STOREFRONT_ENV = _env("STOREFRONT_ENV", "development")
         self.SECRET_KEY = _env("SECRET_KEY")
         self.SQLALCHEMY_DATABASE_URI = _database_url(instance)
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # A server connection can drop between requests, so PostgreSQL's are pinged when taken
+        # from the pool; a SQLite file cannot, and a ping would double every cached page's SQL.
+        server = not self.SQLALCHEMY_DATABASE_URI.startswith("sqlite")
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": server}
         self.MEDIA_ROOT = _env("MEDIA_ROOT", str(instance / "media"))
         self.MAX_CONTENT_LENGTH = 64 * 1024 * 1024
         self.STRIPE_SECRET_KEY = _env("STRIPE_SECRET_KEY")
