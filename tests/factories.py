@@ -114,3 +114,13 @@ def make_user(session: Session, **overrides) -> User:
     session.add(user)
     session.flush()
     return user
+
+
+# A valid online checkout form (pickup); copy and change it per test.
+CHECKOUT_FORM = {
+    "checkout_key": "k" * 24,
+    "email": "tourist@example.com",
+    "name": "Camille Martin",
+    "phone": "+33 6 12 34 56 78",
+    "delivery": "pickup",
+}

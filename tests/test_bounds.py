@@ -16,7 +16,7 @@ from storefront.inputs import FIRST_DAY, LAST_DAY, parse_day, parse_int, parse_m
 from storefront.money import format_money
 from storefront.orders.models import Order
 from storefront.showroom.models import RegisterSession
-from tests.factories import make_artisan, make_craft, make_product, make_user
+from tests.factories import CHECKOUT_FORM, make_artisan, make_craft, make_product, make_user
 from tests.showroom.factories import pay_form
 
 
@@ -151,15 +151,6 @@ def test_a_listing_at_the_highest_price_is_kept_exactly(client, session, artisan
     }
     assert client.post("/dashboard/listings/new", data=form).status_code == 302
     assert session.scalar(select(Product.price_minor)) == 1_000_000_000
-
-
-CHECKOUT_FORM = {
-    "checkout_key": "k" * 24,
-    "email": "tourist@example.com",
-    "name": "Camille Martin",
-    "phone": "+33 6 12 34 56 78",
-    "delivery": "pickup",
-}
 
 
 def test_online_checkout_of_20_pieces_at_2_million_mad_is_refused_clearly(client, session):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from storefront.extensions import db
-from tests.factories import make_artisan, make_product
+from tests.factories import CHECKOUT_FORM, make_artisan, make_product
 from tests.fake_stripe.fixtures import fake_stripe, stripe_config  # noqa: F401
 
 
@@ -45,15 +45,6 @@ def fill_cart(client):
         return client.post("/cart/add", data={"product_id": product_id, "quantity": quantity})
 
     return add
-
-
-CHECKOUT_FORM = {
-    "checkout_key": "k" * 24,
-    "email": "tourist@example.com",
-    "name": "Camille Martin",
-    "phone": "+33 6 12 34 56 78",
-    "delivery": "pickup",
-}
 
 
 @pytest.fixture
