@@ -11,6 +11,8 @@ ENVIRONMENTS = ("development", "production", "test")
 DEV_SECRET_KEY = "dev-only-not-secret"
 DEV_PUBLIC_URL = "http://127.0.0.1:5000"
 MIN_SECRET_BYTES = 32
+# The page cache checks the catalog version at least this often (ms); see pagecache.py.
+MAX_STALE_MS = 5000
 
 
 class ConfigError(RuntimeError):
@@ -58,6 +60,9 @@ class Config:
         self.JOBS_STORAGE_URI = _env("JOBS_STORAGE_URI", f"sqlite:///{instance / 'jobs.db'}")
         self.RATELIMIT_HEADERS_ENABLED = True
         self.TRUSTED_PROXY_HOPS = _env("TRUSTED_PROXY_HOPS", "0")
+        # How old the catalog version a cached page is checked against may be, in milliseconds,
+        # for changes made by another process (another app server, the worker, a command).
+        self.PAGE_CACHE_MAX_STALE_MS = _env("PAGE_CACHE_MAX_STALE_MS", "250")
         self.MAIL_SERVER = _env("MAIL_SERVER")
         self.MAIL_PORT = int(_env("MAIL_PORT", "587"))
         self.MAIL_USERNAME = _env("MAIL_USERNAME")
@@ -95,6 +100,12 @@ class Config:
         if not (hops.isascii() and hops.isdigit()) or int(hops) > 5:
             raise ConfigError(f"TRUSTED_PROXY_HOPS={hops!r} must be a whole number from 0 to 5")
         self.TRUSTED_PROXY_HOPS = int(hops)
+        stale = str(self.PAGE_CACHE_MAX_STALE_MS)
+        if not (stale.isascii() and stale.isdigit()) or int(stale) > MAX_STALE_MS:
+            raise ConfigError(
+                f"PAGE_CACHE_MAX_STALE_MS={stale!r} must be a whole number from 0 to {MAX_STALE_MS}"
+            )
+        self.PAGE_CACHE_MAX_STALE_MS = int(stale)
         production = self.STOREFRONT_ENV == "production"
         self.SESSION_COOKIE_SECURE = self.REMEMBER_COOKIE_SECURE = production
         if not production:

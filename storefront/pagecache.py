@@ -2,7 +2,12 @@
 
 A page is stored per (URL, language, cart size, catalog version). The version is the newest
 row of catalog_changes, which database triggers add on every change to products, images,
-artisans, shops or crafts, so a cached page is never served after the data under it changed.
+artisans, shops or crafts, so a cached page is not served after the data under it changed.
+
+A cache hit sends no SQL: each process keeps the version it last read and reads it again when
+it is older than PAGE_CACHE_MAX_STALE_MS (250 ms by default), or at once after any commit made
+in this process. So a change made through this process shows on its very next page, and one
+made by another process (another app server, the worker, a command) within that bound.
 Per-visitor bits are kept out: signed-in users and pending flash messages bypass the cache. The
 CSRF token is the one per-visitor value a cached page holds: whatever rendered it (a template's
 csrf_token(), a form's hidden field), the token is swapped for a marker before the page is
@@ -11,17 +16,21 @@ stored, and each visitor gets their own token, and with it their own session, wh
 
 from __future__ import annotations
 
+import math
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Flask, current_app, g, make_response, request, session
+from flask import Flask, current_app, g, has_app_context, make_response, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from .catalog.models import CatalogChange
-from .extensions import db
+from .extensions import db, limiter
 from .i18n import current_lang
 
 CSRF_MARKER = "\x00csrf-token\x00"
@@ -57,11 +66,45 @@ VERSION_SQL = f"SELECT max(id) FROM {CatalogChange.__tablename__}"
 
 
 def catalog_version() -> int:
-    """The id of the newest catalog change (0 for an untouched catalog).
+    """The id of the newest catalog change (0 for an untouched catalog), read now.
 
-    Runs on every cached page view, so it skips the ORM and sends plain SQL.
+    Plain SQL, skipping the ORM; cached pages use `KnownVersion`, which calls it rarely.
     """
     return db.session.connection().exec_driver_sql(VERSION_SQL).scalar() or 0
+
+
+class KnownVersion:
+    """This process's copy of the catalog version, at most `max_stale` seconds old.
+
+    `current()` returns the copy, reading the database again when the copy was read more than
+    `max_stale` seconds ago (by `clock`, monotonic seconds) or was `expire()`d. Thread-safe:
+    concurrent readers may both read the database, and either's value is correct.
+    """
+
+    def __init__(self, max_stale: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.max_stale = max_stale
+        self.clock = clock
+        self._value = 0
+        self._read_at = -math.inf
+
+    def current(self) -> int:
+        """The catalog version, read from the database when the copy is too old."""
+        now = self.clock()
+        if now - self._read_at > self.max_stale:
+            value = catalog_version()
+            self._value, self._read_at = value, now
+        return self._value
+
+    def expire(self) -> None:
+        """Make the next `current()` read the database."""
+        self._read_at = -math.inf
+
+
+@event.listens_for(Session, "after_commit")
+def _expire_after_commit(_session: Session) -> None:
+    # Any commit in this process may have changed the catalog: its next page reads the version.
+    if has_app_context() and (known := current_app.extensions.get("catalog_version")):
+        known.expire()
 
 
 def _cacheable() -> bool:
@@ -86,7 +129,8 @@ def cached_page(view: Callable) -> Callable:
         if not _cacheable():
             return view(*args, **kwargs)
         store: LRU = current_app.extensions["page_cache"]
-        key = (request.full_path, current_lang(), _cart_size(), catalog_version())
+        version = current_app.extensions["catalog_version"].current()
+        key = (request.full_path, current_lang(), _cart_size(), version)
         entry = store.get(key)
         if entry is None:
             response = make_response(view(*args, **kwargs))
@@ -103,9 +147,19 @@ def cached_page(view: Callable) -> Callable:
             body = body.replace(CSRF_MARKER, generate_csrf())
         return current_app.response_class(body, status=200, content_type=content_type)
 
+    wrapped.page_cached = True
     return wrapped
 
 
+@limiter.request_filter
+def _reading_a_cached_page() -> bool:
+    # No rate limit applies to reading the public catalog (its views declare none, and there
+    # are no default limits), so the limiter need not resolve limits for these requests.
+    view = current_app.view_functions.get(request.endpoint or "")
+    return request.method in ("GET", "HEAD") and getattr(view, "page_cached", False)
+
+
 def init_page_cache(app: Flask) -> None:
-    """Create the per-process store."""
+    """Create the per-process store and its copy of the catalog version."""
     app.extensions["page_cache"] = LRU(app.config.get("PAGE_CACHE_ENTRIES", 512))
+    app.extensions["catalog_version"] = KnownVersion(app.config["PAGE_CACHE_MAX_STALE_MS"] / 1000)

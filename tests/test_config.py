@@ -60,6 +60,8 @@ def environment(monkeypatch, database_url, tmp_path):
         ({"PUBLIC_URL": None}, "PUBLIC_URL is required"),
         ({"TRUSTED_PROXY_HOPS": "one"}, "TRUSTED_PROXY_HOPS='one' must be a whole number"),
         ({"TRUSTED_PROXY_HOPS": "²"}, "must be a whole number"),
+        ({"PAGE_CACHE_MAX_STALE_MS": "0.5"}, "PAGE_CACHE_MAX_STALE_MS='0.5' must be a whole"),
+        ({"PAGE_CACHE_MAX_STALE_MS": "5001"}, "must be a whole number from 0 to 5000"),
     ],
 )
 def test_production_refuses_each_bad_setting(environment, changes, message):

@@ -13,6 +13,16 @@ from tests.browsing import token_in
 from tests.factories import make_product, make_user
 
 
+@pytest.fixture
+def clock(app):
+    """The page cache's clock, in seconds, moved by the test: `clock[0] += 0.25`."""
+    now = [1000.0]
+    known = app.extensions["catalog_version"]
+    known.clock = lambda: now[0]
+    known.expire()
+    return now
+
+
 def test_stock_change_by_guarded_update_invalidates_cached_page(client, session):
     make_product(session, slug="last-bowl", title_en="Last bowl", stock=2)
     session.commit()
@@ -25,14 +35,54 @@ def test_stock_change_by_guarded_update_invalidates_cached_page(client, session)
     assert "Sold out" in client.get("/products/last-bowl?lang=en").get_data(as_text=True)
 
 
-def test_second_view_is_served_from_cache(client, session, count_queries):
+def test_second_view_is_served_from_cache(client, session, count_queries, clock):
     make_product(session, slug="jar", title_en="Water jar")
     session.commit()
     first = client.get("/products/jar?lang=en").get_data(as_text=True)
     with count_queries() as statements:
         second = client.get("/products/jar?lang=en").get_data(as_text=True)
     assert second == first
-    assert len(statements) == 1  # only the catalog version
+    assert statements == []  # not even the catalog version: it was read a moment ago
+
+
+def test_a_change_by_another_process_shows_within_the_staleness_bound(session, client, clock):
+    """Another app server or the worker commits elsewhere: this process sees it within 250 ms."""
+    from storefront.extensions import db
+
+    now = clock
+    make_product(session, slug="jar", title_en="Water jar", stock=1)
+    session.commit()
+    assert "Sold out" not in client.get("/products/jar?lang=en").get_data(as_text=True)
+    # A connection of its own, outside this process's sessions: as another process commits.
+    with db.engine.begin() as other:
+        other.execute(text("UPDATE products SET stock = 0 WHERE slug = 'jar'"))
+    now[0] += 0.25
+    assert "Sold out" not in client.get("/products/jar?lang=en").get_data(as_text=True)
+    now[0] += 0.001
+    assert "Sold out" in client.get("/products/jar?lang=en").get_data(as_text=True)
+
+
+def test_a_cached_hit_reads_the_version_again_only_when_it_is_old(session, client, clock):
+    now = clock
+    make_product(session, slug="jar", title_en="Water jar")
+    session.commit()
+    client.get("/products/jar?lang=en")
+    reads = []
+    from sqlalchemy import event
+
+    from storefront.extensions import db
+
+    def seen(_conn, _cursor, statement, *_args):
+        reads.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        for step in (0.1, 0.1, 0.05, 0.01):  # 0.26 s after the read: one more read
+            now[0] += step
+            client.get("/products/jar?lang=en")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert reads == ["SELECT max(id) FROM catalog_changes"]
 
 
 @pytest.mark.parametrize(
