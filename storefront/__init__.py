@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .cli import register_commands
 from .config import ROOT, Config
+from .sessions import SignedCookieSessions
 
 # Every domain package with a blueprint, in the order their routes are registered.
 BLUEPRINT_PACKAGES = (
@@ -48,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     config.check()
     app.config.from_object(config)
     app.config["ROOT"] = ROOT
+    app.session_interface = SignedCookieSessions()
     Path(app.config["MEDIA_ROOT"]).mkdir(parents=True, exist_ok=True)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"][10:]).parent.mkdir(parents=True, exist_ok=True)

@@ -102,3 +102,18 @@ def test_a_session_id_that_is_not_a_user_and_version_is_nobody(session, desk):
     assert services.user_for_session(session, staff.get_id()) == staff
     for bad in ("", str(staff.id), f"{staff.id}.0", f"{staff.id}.x", "².1", f"{staff.id}.1.1"):
         assert services.user_for_session(session, bad) is None, bad
+
+
+def test_a_new_secret_key_signs_new_cookies_and_its_fallback_still_opens_old_ones(app, desk):
+    """The session signer is kept between requests, and built again when the keys change."""
+    browser = _signed_in(app)
+    old_cookie, old_key = browser.get_cookie("session").value, app.secret_key
+    app.secret_key = app.config["SECRET_KEY"] = "a-new-key-of-at-least-thirty-two-bytes"
+    assert _is_signed_out(browser)  # signed with a key no longer known
+    app.config["SECRET_KEY_FALLBACKS"] = [old_key]
+    browser.set_cookie("session", old_cookie)
+    assert browser.get("/staff/").status_code == 200  # the old key, as a fallback, still opens it
+    signed_now = app.session_interface.get_signing_serializer(app).loads(
+        browser.get_cookie("session").value
+    )
+    assert "_user_id" in signed_now
