@@ -86,6 +86,87 @@ def test_a_cached_hit_reads_the_version_again_only_when_it_is_old(session, clien
 
 
 @pytest.mark.parametrize(
+    ("before", "after", "shown"),
+    [
+        (30, 29, False),  # "In stock", up to 20 in the quantity list: the same page
+        (21, 20, False),
+        (20, 19, True),  # the quantity list now stops at 19
+        (4, 3, True),  # "Only 3 left"
+        (2, 1, True),
+        (1, 0, True),  # "Sold out"
+        (0, 5, True),
+    ],
+)
+def test_a_stock_update_moves_the_version_only_when_a_page_shows_it(session, before, after, shown):
+    make_product(session, slug="jar", stock=before)
+    session.commit()
+    start = catalog_version()
+    session.execute(text(f"UPDATE products SET stock = {after} WHERE slug = 'jar'"))
+    session.commit()
+    assert (catalog_version() > start) is shown
+
+
+def test_a_sale_with_stock_to_spare_keeps_the_cache_and_the_last_one_shows_sold_out(
+    client, session, count_queries, clock
+):
+    from storefront.orders.services.placing import take_stock
+
+    product = make_product(session, slug="jar", title_en="Water jar", stock=25)
+    session.commit()
+    first = client.get("/products/jar?lang=en").get_data(as_text=True)
+    take_stock(session, {product.id: 2}, {product.id: "Water jar"})
+    session.commit()
+    with count_queries() as statements:
+        again = client.get("/products/jar?lang=en").get_data(as_text=True)
+    assert again == first  # from the cache: the version was read, and had not moved
+    assert statements == ["SELECT max(id) FROM catalog_changes"]
+    session.execute(text("UPDATE products SET stock = 1 WHERE slug = 'jar'"))
+    session.commit()
+    assert "Only 1 left" in client.get("/products/jar?lang=en").get_data(as_text=True)
+    take_stock(session, {product.id: 1}, {product.id: "Water jar"})
+    session.commit()
+    assert "Sold out" in client.get("/products/jar?lang=en").get_data(as_text=True)
+
+
+def _product_columns():
+    from storefront.catalog.models import Product
+
+    return [c for c in Product.__table__.columns if c.name not in ("id", "stock", "updated_at")]
+
+
+@pytest.mark.parametrize("column", _product_columns(), ids=lambda c: c.name)
+def test_a_change_to_any_other_column_of_a_piece_moves_the_version(session, column):
+    """Catches a column added to products without its page-cache trigger made again."""
+    from storefront.catalog.models import Product
+
+    product = make_product(session, slug="jar", stock=30)
+    other = make_product(session, slug="other-maker-other-craft")
+    session.commit()
+    start = catalog_version()
+    value = getattr(product, column.name)
+    python_type = column.type.python_type
+    if column.foreign_keys:
+        new = getattr(other, column.name)
+        assert new != value
+    elif python_type is bool:
+        new = not value
+    elif python_type is int:
+        new = (value or 0) + 1
+    elif column.name.endswith("_at"):
+        from datetime import datetime
+
+        new = datetime(2030, 1, 2, 3, 4, 5)
+    else:
+        length = getattr(column.type, "length", None)
+        new = ("x" if value is None else value + "x")[:length]
+        if new == value:
+            new = "zz"[:length]
+    session.execute(Product.__table__.update().where(Product.id == product.id), {column.name: new})
+    session.commit()
+    assert catalog_version() > start
+
+
+@pytest.mark.parametrize(
     "change",
     [
         "UPDATE products SET title_en = 'Renamed' WHERE slug = 'jar'",
