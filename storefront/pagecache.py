@@ -8,6 +8,9 @@ A cache hit sends no SQL: each process keeps the version it last read and reads 
 it is older than PAGE_CACHE_MAX_STALE_MS (250 ms by default), or at once after any commit made
 in this process. So a change made through this process shows on its very next page, and one
 made by another process (another app server, the worker, a command) within that bound.
+
+Each copy served carries a weak ETag of its key and the visitor's session token, and
+`Cache-Control: private, no-cache`: a browser revisiting an unchanged page gets a 304.
 Per-visitor bits are kept out: signed-in users and pending flash messages bypass the cache. The
 CSRF token is the one per-visitor value a cached page holds: whatever rendered it (a template's
 csrf_token(), a form's hidden field), the token is swapped for a marker before the page is
@@ -16,6 +19,7 @@ stored, and each visitor gets their own token, and with it their own session, wh
 
 from __future__ import annotations
 
+import hashlib
 import math
 import threading
 import time
@@ -23,7 +27,16 @@ from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Flask, current_app, g, has_app_context, make_response, request, session
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    g,
+    has_app_context,
+    make_response,
+    request,
+    session,
+)
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event
@@ -121,6 +134,24 @@ def _cart_size() -> int:
     return int(counter()) if callable(counter) else 0
 
 
+def _etag(key: tuple) -> str:
+    """The entity tag of one visitor's copy of a cached page.
+
+    The page is the same for everyone with the same key, but for the CSRF token in its forms:
+    the tag covers the key and the session's raw token, so a new session never gets a 304 for
+    a copy carrying a token it cannot use.
+    """
+    raw = session.get(current_app.config["WTF_CSRF_FIELD_NAME"], "")
+    return hashlib.blake2b(repr((key, raw)).encode(), digest_size=12).hexdigest()
+
+
+def _conditional(response: Response, key: tuple) -> Response:
+    # Per visitor (the token), and checked again at every visit: a revisit answers 304.
+    response.set_etag(_etag(key), weak=True)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
 def cached_page(view: Callable) -> Callable:
     """Serve a public page from the cache when nothing it shows has changed."""
 
@@ -141,11 +172,14 @@ def cached_page(view: Callable) -> Callable:
             token = g.get(current_app.config["WTF_CSRF_FIELD_NAME"])
             stored = body.replace(token, CSRF_MARKER) if token else body
             store.put(key, (stored, response.headers.get("Content-Type")))
-            return response
+            return _conditional(response, key)
+        if request.if_none_match and request.if_none_match.contains_weak(_etag(key)):
+            # A revisit: the copy this visitor holds is current, and so is its token.
+            return _conditional(current_app.response_class(status=304), key)
         body, content_type = entry
         if CSRF_MARKER in body:
             body = body.replace(CSRF_MARKER, generate_csrf())
-        return current_app.response_class(body, status=200, content_type=content_type)
+        return _conditional(current_app.response_class(body, content_type=content_type), key)
 
     wrapped.page_cached = True
     return wrapped

@@ -247,3 +247,40 @@ def test_a_page_left_open_for_hours_still_adds_to_the_cart(app, session):
     added = visitor.post("/cart/add", data={"csrf_token": old.dumps(raw), "product_id": "1"})
     assert added.status_code == 303
     assert "Water jar" in visitor.get("/cart?lang=en").get_data(as_text=True)
+
+
+def test_a_revisit_of_an_unchanged_page_answers_304_and_a_change_answers_the_new_page(app, session):
+    make_product(session, slug="jar", title_en="Water jar", stock=5)
+    session.commit()
+    visitor = app.test_client()
+    first = visitor.get("/products/jar?lang=en")
+    tag = first.headers["ETag"]
+    assert tag.startswith('W/"') and first.headers["Cache-Control"] == "private, no-cache"
+    again = visitor.get("/products/jar?lang=en", headers={"If-None-Match": tag})
+    assert (again.status_code, again.data, again.headers["ETag"]) == (304, b"", tag)
+    # Its copy's token still adds to the cart.
+    added = visitor.post("/cart/add", data={"csrf_token": token_in(first.text), "product_id": "1"})
+    assert added.status_code == 303
+    # The page that shows the "added" message is this visitor's alone, and not cached.
+    shown = visitor.get("/products/jar?lang=en", headers={"If-None-Match": tag})
+    assert shown.status_code == 200 and "ETag" not in shown.headers
+    # One more in the cart is another page (the header's count): no 304.
+    after_add = visitor.get("/products/jar?lang=en", headers={"If-None-Match": tag})
+    assert after_add.status_code == 200 and after_add.headers["ETag"] != tag
+    session.execute(text("UPDATE products SET title_en = 'Big water jar' WHERE slug = 'jar'"))
+    session.commit()
+    changed = visitor.get(
+        "/products/jar?lang=en", headers={"If-None-Match": after_add.headers["ETag"]}
+    )
+    assert changed.status_code == 200 and "Big water jar" in changed.text
+
+
+def test_another_visitors_tag_gets_the_whole_page_with_a_token_of_ones_own(app, session):
+    make_product(session, slug="jar", title_en="Water jar", stock=5)
+    session.commit()
+    tag = app.test_client().get("/products/jar?lang=en").headers["ETag"]
+    stranger = app.test_client()
+    page = stranger.get("/products/jar?lang=en", headers={"If-None-Match": tag})
+    assert page.status_code == 200 and page.headers["ETag"] != tag
+    added = stranger.post("/cart/add", data={"csrf_token": token_in(page.text), "product_id": "1"})
+    assert added.status_code == 303
