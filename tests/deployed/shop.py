@@ -179,21 +179,28 @@ def wait_until_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
 
 
 @contextmanager
-def gunicorn(shop: Deployed) -> Iterator[None]:
-    """Serve storefront.wsgi:app with two gunicorn workers; SIGTERM and wait at the end."""
+def gunicorn(shop: Deployed, *, port: int | None = None, log: Path | None = None) -> Iterator[str]:
+    """Serve storefront.wsgi:app with two gunicorn workers; SIGTERM and wait at the end.
+
+    On the shop's own port and log, or on another `port` with its own `log`: a second app
+    server of the same shop (one database, one Redis). Yields the server's address.
+    """
+    port = port or shop.port
+    log = log or shop.log
     command = [
         str(BIN / "gunicorn"),
-        *("-w", "2", "-b", f"127.0.0.1:{shop.port}"),
+        *("-w", "2", "-b", f"127.0.0.1:{port}"),
         *("--access-logfile", "-", "--graceful-timeout", "10"),
         "storefront.wsgi:app",
     ]
-    with shop.log.open("wb") as out:
+    url = f"http://localhost:{port}"
+    with log.open("wb") as out:
         process = subprocess.Popen(
             command, env=shop.env, cwd=shop.work / "run", stdout=out, stderr=subprocess.STDOUT
         )
     try:
-        wait_until_healthy(shop.url, process, shop.log)
-        yield
+        wait_until_healthy(url, process, log)
+        yield url
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
@@ -202,5 +209,5 @@ def gunicorn(shop: Deployed) -> Iterator[None]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=STOP_SECONDS)
-                stuck = f"gunicorn did not stop on SIGTERM:\n{shop.log.read_text()}"
+                stuck = f"gunicorn did not stop on SIGTERM:\n{log.read_text()}"
                 raise AssertionError(stuck) from None
