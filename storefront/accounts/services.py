@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -255,8 +258,14 @@ def accept_invitation(
 
 
 def reset_fingerprint(user: User) -> str:
-    """A short digest of the current password hash: a reset link dies once the password changes."""
-    return (user.password_hash or "none")[-12:]
+    """16 hex digits keyed on the current password hash: a reset link dies once it changes.
+
+    A keyed digest (HMAC-SHA256 with SECRET_KEY), so that the link, which anyone who sees the
+    mail can read, tells nothing of the hash to test password guesses against.
+    """
+    key = current_app.config["SECRET_KEY"].encode()
+    message = b"password-reset:" + (user.password_hash or "none").encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:16]
 
 
 def change_role(session: Session, user: User, role: str, *, actor: User) -> User:

@@ -116,6 +116,23 @@ def test_password_reset_by_email_link_works_once(client, session):
     assert ok.status_code == 302
 
 
+def test_a_reset_link_shows_nothing_of_the_password_hash(client, session):
+    """The link's payload is signed, not secret: it must not help test guesses offline."""
+    import base64
+    import json
+
+    user = make_user(session, email="s@example.com", locale="fr")
+    session.commit()
+    client.post("/password-reset", data={"email": "s@example.com"})
+    token = _link(session, "/password-reset/").rsplit("/", 1)[1]
+    encoded = token.split(".")[0]
+    payload = json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
+    assert set(payload) == {"u", "f"} and len(payload["f"]) == 16
+    hashed = user.password_hash
+    pieces = {hashed[i : i + 6] for i in range(len(hashed) - 5)}
+    assert not any(piece in payload["f"] for piece in pieces)
+
+
 def test_reset_link_ignores_a_forged_host(client, session):
     make_user(session, email="s@example.com", locale="fr")
     session.commit()
