@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 from pathlib import Path
 from typing import Any
@@ -13,19 +12,6 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .cli import register_commands
 from .config import ROOT, Config
 from .sessions import SignedCookieSessions
-
-# Every domain package with a blueprint, in the order their routes are registered.
-BLUEPRINT_PACKAGES = (
-    "catalog",
-    "artisans",
-    "cart",
-    "checkout",
-    "orders",
-    "accounts",
-    "dashboard",
-    "showroom",
-    "admin",
-)
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -116,12 +102,31 @@ def content_security_policy(app: Flask) -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .health import bp as health_bp
+    """Every blueprint, in the order their routes are registered."""
+    from .accounts.views import bp as accounts
+    from .admin.views import bp as admin
+    from .artisans.views import bp as artisans
+    from .cart.views import bp as cart
+    from .catalog.views import bp as catalog
+    from .checkout.views import bp as checkout
+    from .dashboard.views import bp as dashboard
+    from .health import bp as health
+    from .orders.views import bp as orders
+    from .showroom.views import bp as showroom
 
-    app.register_blueprint(health_bp)
-    for package in BLUEPRINT_PACKAGES:
-        module = importlib.import_module(f"storefront.{package}.views")
-        app.register_blueprint(module.bp)
+    for blueprint in (
+        health,
+        catalog,
+        artisans,
+        cart,
+        checkout,
+        orders,
+        accounts,
+        dashboard,
+        showroom,
+        admin,
+    ):
+        app.register_blueprint(blueprint)
 
 
 def _init_templates(app: Flask) -> None:

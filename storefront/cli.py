@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-
 import click
 from flask import Flask
 from flask.cli import FlaskGroup
 
-# Each package may define `commands.py` with a COMMANDS list of click commands.
-COMMAND_PACKAGES = ("catalog", "accounts", "checkout", "orders", "ledger", "showroom", "admin")
-
 
 def register_commands(app: Flask) -> None:
     """Attach every package's commands to app.cli (so `storefront` and `flask` both see them)."""
+    from storefront.accounts.commands import COMMANDS as accounts
+    from storefront.admin.commands import COMMANDS as admin
+    from storefront.checkout.commands import COMMANDS as checkout
     from storefront.i18n_tools import i18n
     from storefront.jobs import worker_command
+    from storefront.showroom.commands import COMMANDS as showroom
 
-    app.cli.add_command(i18n)
-    app.cli.add_command(worker_command)
-    for package in COMMAND_PACKAGES:
-        name = f"storefront.{package}.commands"
-        if importlib.util.find_spec(name) is not None:
-            for command in importlib.import_module(name).COMMANDS:
-                app.cli.add_command(command)
+    for command in (i18n, worker_command, *accounts, *checkout, *showroom, *admin):
+        app.cli.add_command(command)
 
 
 def _create_app(*_args, **_kwargs) -> Flask:

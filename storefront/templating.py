@@ -57,11 +57,6 @@ def url_with(**changes) -> str:
     return request.path + ("?" + query if query else "")
 
 
-def has_endpoint(name: str) -> bool:
-    """Whether a route exists, so shared templates link only to built pages."""
-    return name in current_app.view_functions
-
-
 def media_url(path: str) -> str:
     """Public URL of a file under MEDIA_ROOT (MEDIA_URL may point at a CDN later)."""
     return current_app.config.get("MEDIA_URL", "/media/") + path
@@ -96,7 +91,6 @@ def init_templating(app: Flask) -> None:
     )
     app.jinja_env.globals.update(
         url_with=url_with,
-        has_endpoint=has_endpoint,
         status_label=status_label,
         media_url=media_url,
         weekday_name=weekday_name,

@@ -111,3 +111,13 @@ def test_an_unreadable_commission_is_refused_and_kept(client, session, login, ty
     assert "Enter a percentage from 0 to 100" in page and f'value="{typed}"' in page
     session.expire_all()
     assert artisan.commission_bps == 1500
+
+
+@pytest.mark.parametrize("role", ["staff", "admin"])
+def test_the_back_office_home_links_to_every_desk_of_the_role(client, session, login, role):
+    login(make_user(session, role=role))
+    session.commit()
+    page = client.get("/admin/?lang=en").get_data(as_text=True)
+    for href in ('href="/admin/listings"', 'href="/staff/"', 'href="/admin/shipping"'):
+        assert href in page, href
+    assert ('href="/admin/artisans"' in page) is (role == "admin")
