@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .cli import register_commands
 from .config import ROOT, Config
+from .timeutil import set_local_zone
 
 # Every domain package with a blueprint, in the order their routes are registered.
 BLUEPRINT_PACKAGES = (
@@ -47,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             setattr(config, key, value)
     config.check()
     app.config.from_object(config)
+    set_local_zone(app.config["TIMEZONE"])
     app.config["ROOT"] = ROOT
     Path(app.config["MEDIA_ROOT"]).mkdir(parents=True, exist_ok=True)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
