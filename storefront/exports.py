@@ -76,8 +76,5 @@ def csv_response(body: str, filename: str) -> Response:
     return Response(
         (BOM + body).encode("utf-8"),
         content_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="{safe_filename(filename)}"',
-            "X-Content-Type-Options": "nosniff",
-        },
+        headers={"Content-Disposition": f'attachment; filename="{safe_filename(filename)}"'},
     )
