@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .cli import register_commands
 from .config import ROOT, Config
 from .sessions import SignedCookieSessions
+from .timeutil import set_local_zone
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -34,6 +35,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             setattr(config, key, value)
     config.check()
     app.config.from_object(config)
+    set_local_zone(app.config["TIMEZONE"])
     app.config["ROOT"] = ROOT
     app.session_interface = SignedCookieSessions()
     Path(app.config["MEDIA_ROOT"]).mkdir(parents=True, exist_ok=True)

@@ -3,6 +3,8 @@
 import os
 from pathlib import Path
 
+from .timeutil import DEFAULT_TIMEZONE, zone_named
+
 # The package folder: templates, static files, translations and migrations live in it.
 ROOT = Path(__file__).resolve().parent
 
@@ -71,7 +73,8 @@ class Config:
         self.MAIL_USE_SSL = _env("MAIL_USE_SSL", "0") == "1"  # implicit TLS (port 465)
         self.MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "shop@guelmim-crafts.ma")
         self.BABEL_DEFAULT_LOCALE = "fr"
-        self.BABEL_DEFAULT_TIMEZONE = "Africa/Casablanca"
+        # The centre's zone (IANA name): it cuts days and months and shows every time.
+        self.TIMEZONE = _env("TIMEZONE", DEFAULT_TIMEZONE)
         self.LANGUAGES = ("ar", "fr", "en")
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
@@ -96,6 +99,14 @@ class Config:
             )
         if self.PAYMENTS not in ("stripe", "test"):
             raise ConfigError(f"PAYMENTS={self.PAYMENTS!r} is not one of stripe, test")
+        try:
+            zone_named(str(self.TIMEZONE))
+        except ValueError:
+            raise ConfigError(
+                f"TIMEZONE={self.TIMEZONE!r} is not a time zone name such as Africa/Casablanca"
+            ) from None
+        # Flask-Babel shows times in BABEL_DEFAULT_TIMEZONE: always the centre's zone.
+        self.BABEL_DEFAULT_TIMEZONE = self.TIMEZONE
         hops = str(self.TRUSTED_PROXY_HOPS)
         if not (hops.isascii() and hops.isdigit()) or int(hops) > 5:
             raise ConfigError(f"TRUSTED_PROXY_HOPS={hops!r} must be a whole number from 0 to 5")

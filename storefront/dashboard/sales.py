@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storefront.exports import mad, write_csv
 from storefront.ledger.services import SaleRow, sale_row
 from storefront.orders.models import Order, OrderLine
 
@@ -41,35 +39,23 @@ def sale_of(session: Session, artisan_id: int, line_id: int) -> SaleRow | None:
     return sale_row(*found)
 
 
-def _mad(minor: int) -> str:
-    sign = "-" if minor < 0 else ""
-    minor = abs(minor)
-    return f"{sign}{minor // 100}.{minor % 100:02d}"
-
-
-def _cell(text: str) -> str:
-    # A spreadsheet would run a cell starting with = + - @ as a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def sales_csv(rows: list[SaleRow]) -> str:
-    """The rows as CSV with amounts in MAD (dot decimals), safe to open in a spreadsheet."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for r in rows:
-        writer.writerow(
-            [
-                r.date.strftime("%Y-%m-%d %H:%M"),
-                _cell(r.order_number),
+    """The rows as CSV through storefront.exports: local paid time, amounts as MAD numbers."""
+    return write_csv(
+        CSV_COLUMNS,
+        (
+            (
+                r.date,
+                r.order_number,
                 r.channel,
-                _cell(r.sku),
-                _cell(r.title),
+                r.sku,
+                r.title,
                 r.quantity,
                 r.refunded_quantity,
-                _mad(r.gross),
-                _mad(r.commission),
-                _mad(r.share),
-            ]
-        )
-    return out.getvalue()
+                mad(r.gross),
+                mad(r.commission),
+                mad(r.share),
+            )
+            for r in rows
+        ),  # fmt: skip
+    )

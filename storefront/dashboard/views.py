@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    Response,
     current_app,
     flash,
     redirect,
@@ -21,6 +20,7 @@ from storefront.catalog import listings
 from storefront.catalog.models import Product, ProductImage
 from storefront.catalog.services import all_crafts
 from storefront.errors import DomainError, NotFound
+from storefront.exports import csv_response
 from storefront.extensions import db
 from storefront.inputs import FIRST_DAY, LAST_DAY, BadInput, parse_month
 from storefront.ledger.services import balance_for_artisan, sales_for_artisan
@@ -236,15 +236,10 @@ def sales():
 @bp.get("/sales.csv")
 @artisan_required
 def sales_csv():
-    """My sales as a spreadsheet file (amounts in MAD; UTF-8 with a BOM for Arabic titles)."""
+    """My sales as a spreadsheet file (storefront.exports: amounts in MAD, local times, a BOM)."""
     month = _month_arg()
     rows = sales_for_artisan(db.session, current_user.artisan_id, month=month)
-    name = f"sales-{month or 'all'}.csv"
-    return Response(
-        "\ufeff" + sales_export.sales_csv(rows),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return csv_response(sales_export.sales_csv(rows), f"sales-{month or 'all'}.csv")
 
 
 @bp.get("/sales/<int:line_id>")

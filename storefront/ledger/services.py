@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from storefront.errors import Conflict, DomainError
 from storefront.money import bps_of
 from storefront.orders.models import Order, OrderLine
+from storefront.timeutil import local_month_bounds
 
 from .models import EntryKind, LedgerEntry
 
@@ -179,19 +180,19 @@ class SaleRow:
 
 
 def _month_bounds(month: date | str) -> tuple[datetime, datetime]:
+    """Naive-UTC bounds of the centre's local calendar month ("2025-01" or any day in it)."""
     if isinstance(month, str):
         year, mon = (int(part) for part in month.split("-")[:2])
-    else:
-        year, mon = month.year, month.month
-    start = datetime(year, mon, 1)
-    end = datetime(year + (mon == 12), mon % 12 + 1, 1)
-    return start, end
+        month = date(year, mon, 1)
+    return local_month_bounds(month)
 
 
 def sales_for_artisan(
     session: Session, artisan_id: int, *, month: date | str | None = None
 ) -> list[SaleRow]:
     """Every paid line of an artisan's work, newest first, optionally one month ("2025-01").
+
+    A month is the centre's local calendar month (timeutil.local_month_bounds) of paid_at.
 
     gross is the line's net of discount and of refunds, commission what the centre keeps of it
     (net_of_refunds: the ledger's figures for the line), share the rest; refunded_quantity says

@@ -21,7 +21,7 @@ from storefront.errors import Conflict, DomainError
 from storefront.extensions import MAX_ID
 from storefront.i18n import tr
 from storefront.ledger import services as ledger
-from storefront.timeutil import utcnow
+from storefront.timeutil import to_local, utcnow
 
 from ..models import Channel, Delivery, Order, OrderEvent, OrderLine, OrderStatus
 
@@ -31,10 +31,13 @@ ADDRESS_FIELDS = ("line1", "line2", "city", "postal_code", "country")
 
 
 def new_order_number(channel: Channel | str, now: datetime | None = None) -> str:
-    """A public order number such as W250129-7K2M9Q (W online, S showroom); random, not a count."""
+    """A public order number such as W250129-7K2M9Q (W online, S showroom); random, not a count.
+
+    The digits are the centre's local day of `now` (naive UTC, default the current time).
+    """
     prefix = "W" if channel == Channel.ONLINE else "S"
     suffix = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(6))
-    return f"{prefix}{(now or utcnow()):%y%m%d}-{suffix}"
+    return f"{prefix}{to_local(now or utcnow()):%y%m%d}-{suffix}"
 
 
 def take_stock(session: Session, quantities: dict[int, int], titles: dict[int, str]) -> None:

@@ -1,13 +1,14 @@
 """Showroom services: the drawer, the point of sale, returns, labels and the day's report."""
 
+from storefront.timeutil import local_date
+from storefront.timeutil import local_day_bounds as day_bounds
+
 from .closing import close_register, record_adjustment, sign_off
 from .drawer import (
     DrawerSummary,
     count_total,
-    day_bounds,
     drawer_summary,
     hold_open,
-    local_date,
     movement_by_key,
     open_register,
     open_session_for,

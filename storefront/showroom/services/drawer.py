@@ -11,8 +11,7 @@ Conflict.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
@@ -22,7 +21,7 @@ from sqlalchemy.orm import Session
 from storefront.accounts.models import User
 from storefront.audit import record_audit
 from storefront.errors import Conflict, DomainError
-from storefront.timeutil import utcnow
+from storefront.timeutil import local_date, utcnow
 
 from ..models import (
     DENOMINATIONS,
@@ -36,23 +35,6 @@ from ..models import (
     TenderMethod,
 )
 from ..models import Refund as RefundModel
-
-LOCAL_TZ = ZoneInfo("Africa/Casablanca")
-
-
-def local_date(moment: datetime | None = None) -> date:
-    """The centre's calendar day (Africa/Casablanca) of a naive-UTC moment, or of now."""
-    return (moment or utcnow()).replace(tzinfo=UTC).astimezone(LOCAL_TZ).date()
-
-
-def day_bounds(day: date) -> tuple[datetime, datetime]:
-    """The naive-UTC instants of local midnight starting `day` and the next day."""
-    start = datetime.combine(day, time(0), tzinfo=LOCAL_TZ)
-    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=LOCAL_TZ)
-    return (
-        start.astimezone(UTC).replace(tzinfo=None),
-        end.astimezone(UTC).replace(tzinfo=None),
-    )
 
 
 def count_total(pieces: dict[int | str, int]) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import segno
 from markupsafe import Markup
@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from storefront.artisans.models import Artisan, Shop
 from storefront.catalog.models import Product, ProductStatus
-
-from .drawer import day_bounds
+from storefront.timeutil import local_midnight
 
 MAX_LABELS = 200
 
@@ -38,9 +37,9 @@ def products_for_labels(
     if artisan_id is not None:
         stmt = stmt.where(Product.artisan_id == artisan_id)
     if added_from is not None:
-        stmt = stmt.where(Product.created_at >= day_bounds(added_from)[0])
+        stmt = stmt.where(Product.created_at >= local_midnight(added_from))
     if added_to is not None:
-        stmt = stmt.where(Product.created_at < day_bounds(added_to)[1])
+        stmt = stmt.where(Product.created_at < local_midnight(added_to + timedelta(days=1)))
     return list(session.scalars(stmt).unique())
 
 

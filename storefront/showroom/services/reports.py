@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,11 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from storefront.catalog.models import Craft
+from storefront.exports import mad, write_csv
 from storefront.ledger.services import net_of_refunds
 from storefront.orders.models import Channel, Order, OrderLine
+from storefront.timeutil import local_day_bounds
 
 from ..models import CashMovement, MovementKind, Reconciliation, RegisterSession
-from .drawer import DrawerSummary, day_bounds, drawer_summary
+from .drawer import DrawerSummary, drawer_summary
 
 
 @dataclass
@@ -104,7 +104,7 @@ def day_report(session: Session, day: date) -> DayReport:
         )
         for s in sessions
     ]
-    start, end = day_bounds(day)
+    start, end = local_day_bounds(day)
     rows = _lines(session, Order.register_session_id.in_([s.id for s in sessions]))
     rows += _lines(
         session, Order.channel == Channel.ONLINE, Order.paid_at >= start, Order.paid_at < end
@@ -170,79 +170,48 @@ def _totals(report: DayReport) -> dict[str, int]:
     return dict(totals)
 
 
-def _amount(minor: int) -> str:
-    sign = "-" if minor < 0 else ""
-    return f"{sign}{abs(minor) // 100}.{abs(minor) % 100:02d}"
+CSV_COLUMNS = (
+    "section", "key", "name", "pieces", "gross", "commission", "share", "online_pieces",
+    "online_gross", "cash_sales", "card_sales", "expected_cash", "counted_cash",
+    "cash_difference", "expected_card", "card_batch", "card_difference", "signed_off",
+    "opened_at", "closed_at",
+)  # fmt: skip
 
 
 def report_csv(report: DayReport) -> str:
-    """The report as CSV: one row per session, per artisan and for the day; amounts in MAD."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["section", "key", "name", "pieces", "gross", "commission", "share",
-                     "online_pieces", "online_gross", "cash_sales", "card_sales",
-                     "expected_cash", "counted_cash", "cash_difference", "expected_card",
-                     "card_batch", "card_difference", "signed_off"])  # fmt: skip
+    """The report as CSV: one row per session, per artisan and for the day.
+
+    Written by storefront.exports: amounts are MAD numbers (mad), opened_at and closed_at the
+    centre's local time, names guarded against formulas.
+    """
+    return write_csv(CSV_COLUMNS, _csv_rows(report))
+
+
+def _csv_rows(report: DayReport):
     for item in report.sessions:
-        s, rec = item.summary, item.reconciliation
-        writer.writerow(
-            [
-                "session",
-                item.register_session.id,
-                f"register {item.register_session.register}",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                _amount(s.cash_sales - s.cash_refunds),
-                _amount(s.card_sales - s.card_refunds),
-                _amount(s.expected_cash),
-                _amount(rec.counted_cash_minor) if rec else "",
-                _amount(rec.cash_difference_minor) if rec else "",
-                _amount(s.expected_card),
-                _amount(rec.card_batch_total_minor) if rec else "",
-                _amount(rec.card_difference_minor) if rec else "",
-                "yes" if rec and rec.signed_off_at else "no",
-            ]  # fmt: skip
+        s, rec, rs = item.summary, item.reconciliation, item.register_session
+        counted = [mad(rec.counted_cash_minor), mad(rec.cash_difference_minor)] if rec else ["", ""]
+        batch = (
+            [mad(rec.card_batch_total_minor), mad(rec.card_difference_minor)] if rec else ["", ""]
         )
-    for row in report.artisans:
-        writer.writerow(
-            [
-                "artisan",
-                row.shop_number,
-                row.name,
-                row.showroom_pieces,
-                _amount(row.showroom_gross),
-                _amount(row.commission),
-                _amount(row.share),
-                row.online_pieces,
-                _amount(row.online_gross),
-            ]
-            + [""] * 9  # fmt: skip
-        )
-    t = report.totals
-    writer.writerow(
-        [
-            "day",
-            report.day.isoformat(),
-            "",
-            t.get("showroom_pieces", 0),
-            _amount(t.get("showroom_gross", 0)),
-            _amount(t.get("commission", 0)),
-            _amount(t.get("share", 0)),
-            t.get("online_pieces", 0),
-            _amount(t.get("online_gross", 0)),
-            _amount(t.get("cash_sales", 0) - t.get("cash_refunds", 0)),
-            _amount(t.get("card_sales", 0) - t.get("card_refunds", 0)),
-            _amount(t.get("expected_cash", 0)),
-            _amount(t.get("counted_cash", 0)),
-            _amount(t.get("cash_difference", 0)),
-            _amount(t.get("expected_card", 0)),
-            _amount(t.get("card_batch", 0)),
-            _amount(t.get("card_difference", 0)),
-            "yes" if report.all_signed_off else "no",
+        yield [
+            "session", rs.id, f"register {rs.register}", "", "", "", "", "", "",
+            mad(s.cash_sales - s.cash_refunds), mad(s.card_sales - s.card_refunds),
+            mad(s.expected_cash), *counted, mad(s.expected_card), *batch,
+            bool(rec and rec.signed_off_at), rs.opened_at, rec.closed_at if rec else None,
         ]  # fmt: skip
-    )
-    return out.getvalue()
+    for row in report.artisans:
+        yield [
+            "artisan", row.shop_number, row.name, row.showroom_pieces, mad(row.showroom_gross),
+            mad(row.commission), mad(row.share), row.online_pieces, mad(row.online_gross),
+        ] + [""] * 11  # fmt: skip
+    t = report.totals
+    yield [
+        "day", report.day, "", t.get("showroom_pieces", 0), mad(t.get("showroom_gross", 0)),
+        mad(t.get("commission", 0)), mad(t.get("share", 0)), t.get("online_pieces", 0),
+        mad(t.get("online_gross", 0)), mad(t.get("cash_sales", 0) - t.get("cash_refunds", 0)),
+        mad(t.get("card_sales", 0) - t.get("card_refunds", 0)), mad(t.get("expected_cash", 0)),
+        mad(t.get("counted_cash", 0)), mad(t.get("cash_difference", 0)),
+        mad(t.get("expected_card", 0)), mad(t.get("card_batch", 0)),
+        mad(t.get("card_difference", 0)), report.all_signed_off, "", "",
+    ]  # fmt: skip

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Response, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from storefront.accounts.access import staff_required
 from storefront.errors import NotFound
+from storefront.exports import csv_response
 from storefront.extensions import db
 from storefront.i18n import tr
 from storefront.inputs import FIRST_DAY, LAST_DAY, parse_day
@@ -60,11 +61,7 @@ def reconciliation(day: str):
 @bp.get("/reconciliation/<day>.csv")
 @staff_required
 def reconciliation_csv(day: str):
-    """The day's reconciliation as CSV (amounts in MAD with a decimal point)."""
+    """The day's reconciliation as CSV (storefront.exports: amounts in MAD, a BOM)."""
     when = _day(day.removesuffix(".csv"))
     body = services.report_csv(services.day_report(db.session, when))
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="reconciliation-{when}.csv"'},
-    )
+    return csv_response(body, f"reconciliation-{when.isoformat()}.csv")
