@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -74,7 +75,7 @@ def _create(client, workshop) -> Product:
     return db.session.scalars(select(Product).order_by(Product.id.desc())).first()
 
 
-def test_create_listing_with_photos_and_submit(client, session, workshop, app):
+def test_create_listing_with_photos_and_submit(client, session, workshop, app, run_jobs):
     product = _create(client, workshop)
     shop = workshop["artisan"].shop.number
     assert (product.status, product.price_minor) == ("draft", 32000)
@@ -87,19 +88,23 @@ def test_create_listing_with_photos_and_submit(client, session, workshop, app):
     }
     assert client.post(f"/dashboard/listings/{product.id}/photos", data=files).status_code == 302
     session.refresh(product)
-    assert len(product.images) == 2
+    assert [(i.width, i.height, i.widths) for i in product.images] == [(900, 700, "")] * 2
+    assert run_jobs() == ["make_variants"]  # the worker makes the sizes
+    session.expire_all()
+    assert [i.widths for i in product.images] == ["320,800,900"] * 2
     assert client.post(f"/dashboard/listings/{product.id}/submit").status_code == 302
     session.refresh(product)
     assert product.status == "pending_review"
     assert client.get(f"/products/{product.slug}").status_code == 404
 
 
-def test_gps_is_gone_from_uploaded_photos(client, session, workshop, app):
+def test_gps_is_gone_from_uploaded_photos(client, session, workshop, app, run_jobs):
     product = _create(client, workshop)
     client.post(
         f"/dashboard/listings/{product.id}/photos",
         data={"photos": [(io.BytesIO(_jpeg(gps=True)), "gps.jpg")]},
     )
+    run_jobs()
     session.refresh(product)
     key = product.images[0].key
     with Image.open(f"{app.config['MEDIA_ROOT']}/products/{key}-800.jpg") as stored:
@@ -128,6 +133,45 @@ def test_bad_uploads_are_refused_and_nothing_changes(
     assert message in response.get_data(as_text=True)
     session.refresh(product)
     assert product.images == []
+
+
+def _png_claiming(width: int, height: int) -> bytes:
+    """A PNG header of this size over pixel data that cannot be decoded."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", b"broken")
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_too_many_pixels_in_one_upload_is_refused_before_decoding(
+    client, session, workshop, app, run_jobs
+):
+    product = _create(client, workshop)
+    app.config["UPLOAD_PIXEL_BUDGET"] = 20_000_000
+    photos = [(io.BytesIO(_jpeg()), "a.jpg")] + [
+        (io.BytesIO(_png_claiming(4000, 3000)), f"{n}.png") for n in range(2)
+    ]
+    response = client.post(
+        f"/dashboard/listings/{product.id}/photos?lang=fr", data={"photos": photos}
+    )
+    assert response.status_code == 413
+    assert (
+        "Ces photos ont 24,6 millions de pixels à elles toutes ; un envoi peut en avoir "
+        "20 millions au plus."
+    ) in response.get_data(as_text=True)
+    session.refresh(product)
+    assert product.images == []
+    assert run_jobs() == []
+    assert not list(Path(app.config["MEDIA_ROOT"]).rglob("*.jpg"))  # nothing decoded or kept
 
 
 def test_bad_price_keeps_what_was_typed(client, workshop):
