@@ -48,6 +48,10 @@ class Config:
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": server}
         self.MEDIA_ROOT = _env("MEDIA_ROOT", str(instance / "media"))
         self.MAX_CONTENT_LENGTH = 64 * 1024 * 1024
+        # Pixels all the photos of one upload may have together (read from their headers
+        # before any is decoded): five 12-megapixel phone photos, or one of the largest
+        # pictures accepted (40 M pixels, catalog/images.py) and a phone photo beside it.
+        self.UPLOAD_PIXEL_BUDGET = int(_env("UPLOAD_PIXEL_BUDGET", "60000000"))
         self.STRIPE_SECRET_KEY = _env("STRIPE_SECRET_KEY")
         self.STRIPE_WEBHOOK_SECRET = _env("STRIPE_WEBHOOK_SECRET")
         self.STRIPE_API_BASE = _env("STRIPE_API_BASE")

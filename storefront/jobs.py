@@ -1,4 +1,8 @@
-"""Background jobs (Huey): mail and hold expiry run in `storefront worker`; requests enqueue."""
+"""Background jobs (Huey): mail, hold expiry and photo variants run in `storefront worker`.
+
+Requests only enqueue; every job also runs every minute, so work a request could not enqueue
+(the queue was down) is still done within a minute.
+"""
 
 from __future__ import annotations
 
@@ -36,11 +40,13 @@ class Jobs:
     huey: Huey
     deliver_mail: TaskWrapper
     release_expired_holds: TaskWrapper
+    make_variants: TaskWrapper
 
     def catch_up(self) -> None:
         """Enqueue every periodic job once, for what fell due while no worker was running."""
         self.deliver_mail()
         self.release_expired_holds()
+        self.make_variants()
 
     def close(self) -> None:
         """Release the queue's connections (the end of a test app; process exit does it too)."""
@@ -73,6 +79,8 @@ def make_huey(uri: str) -> Huey:
 def init_jobs(app: Flask) -> Jobs:
     """Build the app's queue and its tasks (each run in an app context of this app)."""
     # Imported here: the jobs call into the domain packages, which the views that enqueue import.
+    from storefront.catalog.images import make_variants as make_image_variants
+    from storefront.catalog.listings import pending_variant_keys, record_variants
     from storefront.checkout.expiry import release_expired_holds
     from storefront.checkout.fulfil import MAIL_OUTCOMES
     from storefront.checkout.gateways import for_config
@@ -102,7 +110,36 @@ def init_jobs(app: Flask) -> Jobs:
             deliver_mail()
         return outcomes
 
-    jobs = Jobs(huey=huey, deliver_mail=deliver_mail, release_expired_holds=release_holds)
+    @huey.periodic_task(every_minute, name="make_variants", expires=STALE_AFTER_SECONDS)
+    def make_variants() -> list[str]:
+        """Make the resized variants of every stored photo that has none yet; returns the keys.
+
+        One photo at a time, each committed as soon as its files exist, so pages show it at
+        once. A photo whose original cannot be read is logged and left for a person to see
+        (its pages keep the placeholder); the others go on.
+        """
+        done = []
+        with app.app_context():
+            media_root = app.config["MEDIA_ROOT"]
+            for key in pending_variant_keys(db.session):
+                try:
+                    widths = make_image_variants(key, media_root)
+                except (OSError, ValueError) as exc:
+                    log.error("variants of photo %s not made: %s", key, exc)
+                    continue
+                record_variants(db.session, key, widths)
+                db.session.commit()
+                done.append(key)
+        if done:
+            log.info("variants made for %d photos", len(done))
+        return done
+
+    jobs = Jobs(
+        huey=huey,
+        deliver_mail=deliver_mail,
+        release_expired_holds=release_holds,
+        make_variants=make_variants,
+    )
     app.extensions["jobs"] = jobs
     return jobs
 
@@ -124,11 +161,23 @@ def mail_queued() -> None:
         log.warning("deliver_mail not enqueued (the minute sweep will send the mail): %s", exc)
 
 
+def photos_stored() -> None:
+    """After a commit that stored photos, have the worker make their variants now.
+
+    Never fails the request: if the queue cannot be reached, the photos wait with no widths
+    (pages show a placeholder of their size) and the worker's every-minute run makes them.
+    """
+    try:
+        current_jobs().make_variants()
+    except Exception as exc:  # any storage failure: the request has already committed its work
+        log.warning("make_variants not enqueued (the minute sweep will make them): %s", exc)
+
+
 @click.command("worker")
 @click.option("--workers", default=2, show_default=True, help="Threads that run jobs.")
 @with_appcontext
 def worker_command(workers: int) -> None:
-    """Run the jobs: mail and hold expiry every minute and once at start, plus enqueued mail.
+    """Run the jobs: mail, hold expiry and photo variants every minute, at start, and enqueued.
 
     Ctrl-C (SIGINT) lets a running job finish, SIGTERM stops at once; either way nothing is
     lost: a half-done transaction rolls back and an unsent message is retried.

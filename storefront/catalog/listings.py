@@ -21,7 +21,7 @@ from storefront.audit import record_audit
 from storefront.errors import Conflict, DomainError
 from storefront.timeutil import utcnow
 
-from .images import store_image
+from .images import store_uploads
 from .models import MAX_STOCK, ListingEdit, Product, ProductImage, ProductStatus
 from .search import refresh_search
 from .slugs import slugify
@@ -211,11 +211,17 @@ def add_photos(
     media_root: str | Path,
     *,
     user_id: int,
+    pixel_budget: int,
 ) -> list[ProductImage]:
-    """Check, clean and attach photos; all or none (ImageRejected names the bad one's problem)."""
+    """Check, clean and attach photos; all or none (ImageRejected names the bad one's problem).
+
+    Every upload is checked from its header first, and together they may have at most
+    `pixel_budget` pixels (413 otherwise). The photos are stored as normalised originals
+    with no variants yet (`widths` empty): the caller queues the worker's `make_variants`.
+    """
     if len(product.images) + len(uploads) > MAX_PHOTOS:
         raise DomainError(_l("A listing can have at most %(n)s photos.", n=MAX_PHOTOS))
-    stored = [store_image(data, media_root) for data in uploads]
+    stored = store_uploads(uploads, media_root, pixel_budget=pixel_budget)
     start = max((image.position for image in product.images), default=-1) + 1
     live = product.status == ProductStatus.ACTIVE
     images = []
@@ -241,6 +247,28 @@ def add_photos(
         held_for_review=live,
     )
     return images
+
+
+def pending_variant_keys(session: Session) -> list[str]:
+    """Keys of stored photos whose resized variants are not made yet, oldest first."""
+    rows = session.execute(
+        select(ProductImage.key, func.min(ProductImage.id))
+        .where(ProductImage.widths == "")
+        .group_by(ProductImage.key)
+        .order_by(func.min(ProductImage.id))
+    )
+    return [key for key, _first in rows]
+
+
+def record_variants(session: Session, key: str, widths: str) -> int:
+    """Give every photo of `key` still waiting its variants' widths; returns how many changed."""
+    done = session.execute(
+        update(ProductImage)
+        .where(ProductImage.key == key, ProductImage.widths == "")
+        .values(widths=widths)
+        .execution_options(synchronize_session=False)
+    )
+    return done.rowcount
 
 
 def remove_photo(session: Session, image: ProductImage, *, user_id: int) -> None:

@@ -60,7 +60,12 @@ def product(slug: str):
 
 @bp.get("/media/<path:filename>")
 def media(filename: str):
-    """Serve an uploaded or generated picture; names carry a content hash, so cache forever."""
+    """Serve a picture's variant; names carry a content hash, so cache forever.
+
+    Only `products/` is public: the normalised originals beside it are the worker's input.
+    """
+    if not filename.startswith("products/"):
+        abort(404)
     response = send_from_directory(
         current_app.config["MEDIA_ROOT"], filename, max_age=MEDIA_MAX_AGE
     )

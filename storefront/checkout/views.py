@@ -68,8 +68,9 @@ def _links(order: Order) -> payments.PaymentLinks:
     images = {}
     for line in order.lines:
         product = db.session.get(Product, line.product_id) if line.product_id else None
-        if product is not None and product.images:
-            image = product.images[0]
+        # The first photo whose sizes the worker has made (a new one may still be waiting).
+        image = next((i for i in (product.images if product else []) if i.variant_widths), None)
+        if image is not None:
             path = f"{media_url('products/' + image.key)}-{image.variant_widths[0]}.jpg"
             images[line.id] = public_path_url(path)
     return payments.PaymentLinks(

@@ -23,6 +23,7 @@ from storefront.errors import DomainError, NotFound
 from storefront.exports import csv_response
 from storefront.extensions import db
 from storefront.inputs import FIRST_DAY, LAST_DAY, BadInput, parse_month
+from storefront.jobs import photos_stored
 from storefront.ledger.services import balance_for_artisan, sales_for_artisan
 
 from . import sales as sales_export
@@ -128,7 +129,11 @@ def edit_listing(product_id: int):
 @bp.post("/listings/<int:product_id>/photos")
 @artisan_required
 def add_photos(product_id: int):
-    """Upload one or more photos to my listing."""
+    """Upload one or more photos to my listing; the worker makes their sizes for the web.
+
+    Too many pixels together (UPLOAD_PIXEL_BUDGET) answers 413, a file we cannot accept 413
+    or 422, with the message; nothing is stored then.
+    """
     product = _own_product(product_id)
     form = PhotosForm()
     files = [f for f in (form.photos.data or []) if getattr(f, "filename", "")]
@@ -141,9 +146,14 @@ def add_photos(product_id: int):
         [f.read() for f in files],
         current_app.config["MEDIA_ROOT"],
         user_id=current_user.id,
+        pixel_budget=current_app.config["UPLOAD_PIXEL_BUDGET"],
     )
     db.session.commit()
-    flash(_("Photos added."), "success")
+    photos_stored()
+    flash(
+        _("Photos added. They appear in a minute or so, once they are prepared."),
+        "success",
+    )
     return redirect(url_for("dashboard.edit_listing", product_id=product.id) + "#photo-list")
 
 

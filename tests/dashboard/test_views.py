@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -28,13 +29,16 @@ def _jpeg(colour=(200, 40, 40), gps=False) -> bytes:
     return out.getvalue()
 
 
-def _png_bomb() -> bytes:
+def _png_bomb(side: int = 20_000) -> bytes:
+    """A PNG claiming side x side pixels: past Image.MAX_IMAGE_PIXELS (89 M) at 10,000, and
+    past twice it, where Pillow refuses to open it at all, at 20,000."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return (
             struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
         )
 
-    header = struct.pack(">IIBBBBB", 20_000, 20_000, 1, 0, 0, 0, 0)
+    header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"
         + chunk(b"IHDR", header)
@@ -74,7 +78,7 @@ def _create(client, workshop) -> Product:
     return db.session.scalars(select(Product).order_by(Product.id.desc())).first()
 
 
-def test_create_listing_with_photos_and_submit(client, session, workshop, app):
+def test_create_listing_with_photos_and_submit(client, session, workshop, app, run_jobs):
     product = _create(client, workshop)
     shop = workshop["artisan"].shop.number
     assert (product.status, product.price_minor) == ("draft", 32000)
@@ -87,19 +91,23 @@ def test_create_listing_with_photos_and_submit(client, session, workshop, app):
     }
     assert client.post(f"/dashboard/listings/{product.id}/photos", data=files).status_code == 302
     session.refresh(product)
-    assert len(product.images) == 2
+    assert [(i.width, i.height, i.widths) for i in product.images] == [(900, 700, "")] * 2
+    assert run_jobs() == ["make_variants"]  # the worker makes the sizes
+    session.expire_all()
+    assert [i.widths for i in product.images] == ["320,800,900"] * 2
     assert client.post(f"/dashboard/listings/{product.id}/submit").status_code == 302
     session.refresh(product)
     assert product.status == "pending_review"
     assert client.get(f"/products/{product.slug}").status_code == 404
 
 
-def test_gps_is_gone_from_uploaded_photos(client, session, workshop, app):
+def test_gps_is_gone_from_uploaded_photos(client, session, workshop, app, run_jobs):
     product = _create(client, workshop)
     client.post(
         f"/dashboard/listings/{product.id}/photos",
         data={"photos": [(io.BytesIO(_jpeg(gps=True)), "gps.jpg")]},
     )
+    run_jobs()
     session.refresh(product)
     key = product.images[0].key
     with Image.open(f"{app.config['MEDIA_ROOT']}/products/{key}-800.jpg") as stored:
@@ -113,6 +121,7 @@ def test_gps_is_gone_from_uploaded_photos(client, session, workshop, app):
         (b"#!/bin/sh\necho pwned\n", "photo.jpg", "This file is not a photo we can read."),
         (b"", "empty.jpg", "The file is empty."),
         (_png_bomb(), "bomb.png", "The picture has too many pixels."),
+        (_png_bomb(10_000), "bomb.png", "The picture has too many pixels."),
     ],
 )
 def test_bad_uploads_are_refused_and_nothing_changes(
@@ -124,10 +133,49 @@ def test_bad_uploads_are_refused_and_nothing_changes(
         f"/dashboard/listings/{product.id}/photos?lang=en",
         data={"photos": [good, (io.BytesIO(payload), name)]},
     )
-    assert response.status_code in (413, 422)
+    assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     session.refresh(product)
     assert product.images == []
+
+
+def _png_claiming(width: int, height: int) -> bytes:
+    """A PNG header of this size over pixel data that cannot be decoded."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", b"broken")
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_too_many_pixels_in_one_upload_is_refused_before_decoding(
+    client, session, workshop, app, run_jobs
+):
+    product = _create(client, workshop)
+    app.config["UPLOAD_PIXEL_BUDGET"] = 20_000_000
+    photos = [(io.BytesIO(_jpeg()), "a.jpg")] + [
+        (io.BytesIO(_png_claiming(4000, 3000)), f"{n}.png") for n in range(2)
+    ]
+    response = client.post(
+        f"/dashboard/listings/{product.id}/photos?lang=fr", data={"photos": photos}
+    )
+    assert response.status_code == 413
+    assert (
+        "Ces photos ont 24,6 millions de pixels à elles toutes ; un envoi peut en avoir "
+        "20 millions au plus."
+    ) in response.get_data(as_text=True)
+    session.refresh(product)
+    assert product.images == []
+    assert run_jobs() == []
+    assert not list(Path(app.config["MEDIA_ROOT"]).rglob("*.jpg"))  # nothing decoded or kept
 
 
 def test_bad_price_keeps_what_was_typed(client, workshop):

@@ -54,18 +54,19 @@ def test_a_request_that_queues_mail_sends_nothing_itself(
     assert _receipt(app).status == "sent"
 
 
-def test_catch_up_enqueues_both_jobs(app):
+def test_catch_up_enqueues_every_job(app):
     with app.app_context():
         current_jobs().catch_up()
-    assert _queued(app) == ["deliver_mail", "release_expired_holds"]
+    assert _queued(app) == ["deliver_mail", "release_expired_holds", "make_variants"]
 
 
-def test_both_jobs_run_every_minute(app):
+def test_every_job_runs_every_minute(app):
     huey = app.extensions["jobs"].huey
     start = datetime(2026, 3, 1, 23, 0)
     for minute in range(0, 24 * 60, 7):
         due = huey.read_periodic(start + timedelta(minutes=minute))
-        assert sorted(task.name for task in due) == ["deliver_mail", "release_expired_holds"]
+        names = sorted(task.name for task in due)
+        assert names == ["deliver_mail", "make_variants", "release_expired_holds"]
 
 
 def test_the_release_job_returns_the_stock_of_ended_holds(app, pieces, place_order, run_jobs):
