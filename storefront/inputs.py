@@ -12,12 +12,12 @@ from datetime import date
 from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter, ValidationError
-from wtforms import IntegerField, StringField
+from wtforms import FieldList, IntegerField, StringField
 
 from .errors import DomainError
 from .extensions import MAX_ID
 from .i18n import current_lang
-from .money import MAX_AMOUNT_MINOR, MINOR_PER_UNIT, format_money, parse_amount
+from .money import MAX_AMOUNT_MINOR, MINOR_PER_UNIT, AmountTooLarge, format_money, parse_amount
 
 # C0 controls and DEL. PostgreSQL refuses NUL in text, and no visitor types the others. Form
 # values may hold tabs and line breaks (a description has paragraphs); paths and query values
@@ -179,36 +179,46 @@ class WholeNumberField(IntegerField):
 
 
 class MoneyField(StringField):
-    """An amount of MAD typed by a person; `data` is integer minor units, None when left empty.
+    """An amount of MAD typed by a person; `data` is integer minor units, `blank` when left empty.
 
     Read by storefront.money.parse_amount (its docstring has the rule for "." and ","), at most
-    `high` minor units (MAX_AMOUNT_MINOR unless a lower bound is passed). An unreadable or too
-    large amount is a field error that keeps what was typed; a required amount takes
-    InputRequired (DataRequired would refuse 0).
+    `high` minor units (MAX_AMOUNT_MINOR unless a lower bound is passed). An unreadable amount
+    (`message`) or one above `high` (`too_large`, given the formatted bound as `max`) is a field
+    error that keeps what was typed; a required amount takes InputRequired (DataRequired would
+    refuse 0).
     """
 
     def __init__(
-        self, label=None, validators=None, *, high: int = MAX_AMOUNT_MINOR, blank=None, **kwargs
+        self,
+        label=None,
+        validators=None,
+        *,
+        high: int = MAX_AMOUNT_MINOR,
+        blank=None,
+        message=None,
+        too_large=None,
+        **kwargs,
     ) -> None:
         super().__init__(label, validators, **kwargs)
         self.high, self.blank = high, blank
+        self.message = message or _l("Enter an amount such as 120 or 120,50.")
+        self.too_large = too_large or _l("Enter an amount of at most %(max)s.")
 
     def process_formdata(self, valuelist) -> None:
         """Keep the amount in minor units, or None with a message saying what to type."""
         if not valuelist:
             return
-        text = valuelist[0]
-        self.data = self.blank
+        text, self.data = valuelist[0], None
         if not text.strip():
+            self.data = self.blank
             return
         try:
-            self.data = parse_amount(text)
-        except ValueError:
-            raise ValueError(_l("Enter an amount such as 120 or 120,50.")) from None
-        if self.data > self.high:
-            self.data = None
+            self.data = parse_amount(text, high=self.high)
+        except AmountTooLarge:
             highest = format_money(self.high, current_lang())
-            raise ValueError(_l("Enter an amount of at most %(max)s.", max=highest))
+            raise ValueError(str(self.too_large) % {"max": highest}) from None
+        except ValueError:
+            raise ValueError(str(self.message)) from None
 
     def _value(self) -> str:
         """What the input shows: the typed text, or the amount as 1250.00."""
@@ -217,3 +227,20 @@ class MoneyField(StringField):
         if self.data is None:
             return ""
         return f"{self.data // MINOR_PER_UNIT}.{self.data % MINOR_PER_UNIT:02d}"
+
+
+class RowList(FieldList):
+    """A FieldList whose row numbers (`zone-3-price`) are read by parse_int, below max_entries.
+
+    WTForms' own takes any key whose row part passes str.isdigit() and int()s it: "zone-²-price"
+    is a ValueError (a 500), and a row number of 5,000 digits another.
+    """
+
+    def _extract_indices(self, prefix, formdata):
+        offset = len(prefix) + 1
+        high = (self.max_entries or MAX_ID + 1) - 1
+        for key in formdata:
+            if key.startswith(prefix):
+                index = parse_int(key[offset:].split(self._field_separator, 1)[0], high=high)
+                if index is not None:
+                    yield index

@@ -13,8 +13,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from storefront.catalog.models import MAX_STOCK
 from storefront.i18n import LANGUAGES, current_lang
 from storefront.inputs import MoneyField, WholeNumberField, stripped
 
@@ -64,7 +65,7 @@ class OneTimeKeyField(HiddenField):
 def _text(label, *, required: bool = False, max_length: int = 200, area: bool = False):
     """A trimmed text field of at most max_length characters, optionally required."""
     too_long = _l("At most %(max)d characters.")
-    validators = [InputRequired(_l("This field is required."))] if required else [Optional()]
+    validators = [DataRequired(_l("This field is required."))] if required else [Optional()]
     validators.append(Length(max=max_length, message=too_long))
     return (TextAreaField if area else StringField)(
         label, filters=[stripped], validators=validators
@@ -263,7 +264,7 @@ class RefundForm(FlaskForm):
         """The form for an order's lines, refunding by one of `methods` (the first by default)."""
         fields = {
             f"qty_{line.id}": WholeNumberField(
-                high=line.quantity, blank=0, message=_l("Enter a whole number of pieces.")
+                high=MAX_STOCK, blank=0, message=_l("Enter a whole number of pieces.")
             )
             for line in order.lines
         }
