@@ -23,6 +23,7 @@ from .models import DENOMINATIONS, MovementKind
 
 # The most notes or coins of one kind a drawer count may name.
 MAX_PIECES = 100_000
+TOO_LONG = _l("At most %(max)d characters.")
 
 
 class FormErrors(dict):
@@ -64,9 +65,8 @@ class OneTimeKeyField(HiddenField):
 
 def _text(label, *, required: bool = False, max_length: int = 200, area: bool = False):
     """A trimmed text field of at most max_length characters, optionally required."""
-    too_long = _l("At most %(max)d characters.")
     validators = [DataRequired(_l("This field is required."))] if required else [Optional()]
-    validators.append(Length(max=max_length, message=too_long))
+    validators.append(Length(max=max_length, message=TOO_LONG))
     return (TextAreaField if area else StringField)(
         label, filters=[stripped], validators=validators
     )
@@ -94,7 +94,7 @@ class RequiredFor:
 class ScanForm(FlaskForm):
     """What the scanner typed: a SKU or a label's address."""
 
-    code = StringField(filters=[stripped], validators=[Length(max=300)])
+    code = StringField(filters=[stripped], validators=[Length(max=300, message=TOO_LONG)])
 
 
 class PayForm(FlaskForm):
@@ -127,16 +127,19 @@ class PayForm(FlaskForm):
     card_reference = StringField(
         _l("Card terminal reference"),
         filters=[stripped],
-        validators=[Length(max=120, message=_l("At most %(max)d characters."))],
+        validators=[Length(max=120, message=TOO_LONG)],
     )
     approver_email = StringField(
-        _l("Manager's email"), filters=[stripped], validators=[Length(max=254)]
+        _l("Manager's email"), filters=[stripped], validators=[Length(max=254, message=TOO_LONG)]
     )
-    approver_password = StringField(_l("Manager's password"), validators=[Length(max=200)])
+    approver_password = StringField(
+        _l("Manager's password"), validators=[Length(max=200, message=TOO_LONG)]
+    )
     receipt_lang = SelectField(
         _l("Receipt language"),
         choices=[SelectChoice(code, code) for code in LANGUAGES],
         default=current_lang,
+        invalid_choice_message=_l("Choose a language for the receipt."),
     )
 
     def validate_card_reference(self, field) -> None:

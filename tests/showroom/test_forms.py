@@ -74,7 +74,11 @@ def test_a_bad_amount_is_shown_next_to_its_field_with_what_was_typed(client, ses
         ({"method": "card_terminal"}, "card_reference", "This field is required."),
         ({"method": "mixed", "card_reference": "T-9"}, "card_amount", "Enter an amount."),
         ({"method": "bitcoin"}, "method", "Choose how the customer pays."),
-        ({"cash_tendered": "2000", "receipt_lang": "de"}, "receipt_lang", "Not a valid choice"),
+        (
+            {"cash_tendered": "2000", "receipt_lang": "de"},
+            "receipt_lang",
+            "Choose a language for the receipt.",
+        ),
         ({"cash_tendered": "2000", "discount_reason": "x" * 201}, "discount_reason", "At most 200"),
     ],
 )
