@@ -12,10 +12,12 @@ from datetime import date
 from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter, ValidationError
-from wtforms import IntegerField
+from wtforms import FieldList, IntegerField, StringField
 
 from .errors import DomainError
 from .extensions import MAX_ID
+from .i18n import current_lang
+from .money import MAX_AMOUNT_MINOR, MINOR_PER_UNIT, AmountTooLarge, format_money, parse_amount
 
 # C0 controls and DEL. PostgreSQL refuses NUL in text, and no visitor types the others. Form
 # values may hold tabs and line breaks (a description has paragraphs); paths and query values
@@ -137,16 +139,108 @@ class BoundedIntConverter(IntegerConverter):
         return super().to_python(value)
 
 
+# A field's input left blank, when the field has no value for blank (the default).
+BLANK_IS_MISSING = object()
+
+
 class WholeNumberField(IntegerField):
-    """A form's whole-number field, read by parse_int; its NumberRange validators still apply.
+    """A form's whole-number field, read by parse_int between `low` and `high` (default 0..MAX_ID).
 
     WTForms' own IntegerField takes int() of anything: "١٢", and a 400-digit number that its
-    NumberRange then turns into a float (OverflowError, a 500).
+    NumberRange then turns into a float (OverflowError, a 500). `blank` is the value of a field
+    left empty (a drawer count counts 0); without it an empty field is not a number. `message`
+    replaces WTForms' "Not a valid integer value."; NumberRange validators still apply.
     """
 
+    def __init__(
+        self,
+        label=None,
+        validators=None,
+        *,
+        low: int = 0,
+        high: int = MAX_ID,
+        blank=BLANK_IS_MISSING,
+        message=None,
+        **kwargs,
+    ) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.low, self.high, self.blank, self.message = low, high, blank, message
+
     def process_formdata(self, valuelist) -> None:
-        """Keep the number, or None with WTForms' own message when it is not one."""
-        if valuelist:
-            self.data = parse_int(valuelist[0])
-            if self.data is None:
-                raise ValueError(self.gettext("Not a valid integer value."))
+        """Keep the number, or None with the field's message when it is not one."""
+        if not valuelist:
+            return
+        if self.blank is not BLANK_IS_MISSING and not valuelist[0].strip():
+            self.data = self.blank
+            return
+        self.data = parse_int(valuelist[0], low=self.low, high=self.high)
+        if self.data is None:
+            raise ValueError(self.message or self.gettext("Not a valid integer value."))
+
+
+class MoneyField(StringField):
+    """An amount of MAD typed by a person; `data` is integer minor units, `blank` when left empty.
+
+    Read by storefront.money.parse_amount (its docstring has the rule for "." and ","), at most
+    `high` minor units (MAX_AMOUNT_MINOR unless a lower bound is passed). An unreadable amount
+    (`message`) or one above `high` (`too_large`, given the formatted bound as `max`) is a field
+    error that keeps what was typed; a required amount takes InputRequired (DataRequired would
+    refuse 0).
+    """
+
+    def __init__(
+        self,
+        label=None,
+        validators=None,
+        *,
+        high: int = MAX_AMOUNT_MINOR,
+        blank=None,
+        message=None,
+        too_large=None,
+        **kwargs,
+    ) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.high, self.blank = high, blank
+        self.message = message or _l("Enter an amount such as 120 or 120,50.")
+        self.too_large = too_large or _l("Enter an amount of at most %(max)s.")
+
+    def process_formdata(self, valuelist) -> None:
+        """Keep the amount in minor units, or None with a message saying what to type."""
+        if not valuelist:
+            return
+        text, self.data = valuelist[0], None
+        if not text.strip():
+            self.data = self.blank
+            return
+        try:
+            self.data = parse_amount(text, high=self.high)
+        except AmountTooLarge:
+            highest = format_money(self.high, current_lang())
+            raise ValueError(str(self.too_large) % {"max": highest}) from None
+        except ValueError:
+            raise ValueError(str(self.message)) from None
+
+    def _value(self) -> str:
+        """What the input shows: the typed text, or the amount as 1250.00."""
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return f"{self.data // MINOR_PER_UNIT}.{self.data % MINOR_PER_UNIT:02d}"
+
+
+class RowList(FieldList):
+    """A FieldList whose row numbers (`zone-3-price`) are read by parse_int, below max_entries.
+
+    WTForms' own takes any key whose row part passes str.isdigit() and int()s it: "zone-²-price"
+    is a ValueError (a 500), and a row number of 5,000 digits another.
+    """
+
+    def _extract_indices(self, prefix, formdata):
+        offset = len(prefix) + 1
+        high = (self.max_entries or MAX_ID + 1) - 1
+        for key in formdata:
+            if key.startswith(prefix):
+                index = parse_int(key[offset:].split(self._field_separator, 1)[0], high=high)
+                if index is not None:
+                    yield index

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -58,25 +57,90 @@ def format_money(minor: int, locale: str = "fr", currency: str = CURRENCY) -> st
 # The largest amount any form may name: 999,999,999.99 MAD. Amounts are BIGINT columns, so
 # sums of many such amounts still fit; a typed amount beyond it is a slip of the keyboard.
 MAX_AMOUNT_MINOR = 999_999_999_99
-AMOUNT = re.compile(r"([0-9]*)(?:\.([0-9]*))?")
+
+# Digits an amount may be typed in: ASCII, Arabic-Indic (U+0660-U+0669, what Arabic keyboards
+# type in Morocco and the Mashriq) and Eastern Arabic-Indic (U+06F0-U+06F9). One script per amount.
+DIGIT_SCRIPTS = (
+    "0123456789",
+    "".join(map(chr, range(0x0660, 0x066A))),
+    "".join(map(chr, range(0x06F0, 0x06FA))),
+)
+# Separators that can only mean one thing: spaces (plain, no-break U+00A0 and narrow no-break
+# U+202F, which Babel writes for French) and the Arabic thousands separator U+066C group digits;
+# the Arabic decimal separator U+066B marks the decimals.
+GROUP_ONLY = " \u00a0\u202f\u066c"
+ARABIC_DECIMAL = "\u066b"
+GROUP, DECIMAL = "'", "."
+
+
+def _marks(text: str) -> str:
+    """Resolve "." and "," into GROUP or DECIMAL (the rule is parse_amount's docstring)."""
+    latin = [c for c in text if c in ".,"]
+    if not latin:
+        return text
+    if any(c in text for c in "\u066b\u066c"):
+        raise ValueError(text)  # Arabic and Latin separators together: no reading is certain
+    last = latin[-1]
+    if len(set(latin)) == 2:
+        decimal = last
+    elif len(latin) > 1:
+        decimal = None
+    else:
+        digits_after = len(text) - text.index(last) - 1
+        decimal = None if digits_after == 3 else last
+    return "".join(DECIMAL if c == decimal else GROUP if c in ".," else c for c in text)
+
+
+class AmountTooLarge(ValueError):
+    """A readable amount above the bound it was parsed against."""
 
 
 def parse_amount(text: str, *, high: int = MAX_AMOUNT_MINOR) -> int:
-    """Parse '12', '12.5' or '12,50' (MAD) into minor units, at most `high`.
+    """Parse a typed amount of MAD into minor units (centimes), from 0 to `high` inclusive.
 
-    Raises ValueError on anything else: more than two decimals (refused rather than rounded),
-    a sign, or digits other than 0-9 ("²" passes str.isdigit() but not int()).
+    Accepts `1250`, `1250.5`, `12,5`, `1 250,50`, `1.250,50`, `1,250.50`, Arabic-Indic
+    `١٢٥٠٫٥٠` and `١٬٢٥٠`. The rule for "." and ",": when both appear, the last one is the
+    decimal separator and the other groups thousands; when one of them appears more than once it
+    groups thousands; when it appears once it groups thousands if exactly three digits follow it
+    ("1.250" and "1,250" are 1250.00 MAD) and marks the decimals otherwise ("1,25" is 1.25).
+    Spaces and U+066C always group, U+066B always marks the decimals. Groups after the first
+    have exactly three digits.
+
+    Raises ValueError for anything else: more than two decimals (refused rather than rounded),
+    a sign, digits of another script (or of two scripts at once); AmountTooLarge (a
+    ValueError) for a readable amount above `high`.
     """
-    cleaned = text.strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
-    match = AMOUNT.fullmatch(cleaned)
-    if match is None or not cleaned.strip("."):
+    stripped = text.strip()
+    for script in DIGIT_SCRIPTS:
+        if any(c in script for c in stripped):
+            break
+    else:
         raise ValueError(text)
-    whole, frac = match.group(1).lstrip("0"), match.group(2) or ""
-    if len(frac) > 2 or len(whole) > len(str(high // MINOR_PER_UNIT)):
+    ascii_digits = str.maketrans(script, "0123456789")
+    allowed = set(script) | set(GROUP_ONLY) | set(".,") | {ARABIC_DECIMAL}
+    if not set(stripped) <= allowed:
         raise ValueError(text)
-    minor = int(whole or "0") * MINOR_PER_UNIT + int((frac + "00")[:2])
+    marked = _marks(stripped.translate(ascii_digits))
+    marked = marked.replace(ARABIC_DECIMAL, DECIMAL)
+    for char in GROUP_ONLY:
+        marked = marked.replace(char, GROUP)
+    whole, dot, frac = marked.partition(DECIMAL)
+    if DECIMAL in frac or GROUP in frac or len(frac) > 2 or (dot and not frac):
+        raise ValueError(text)
+    groups = whole.split(GROUP)
+    if len(groups) > 1 and (
+        not 1 <= len(groups[0]) <= 3 or groups[0][0] == "0" or any(len(g) != 3 for g in groups[1:])
+    ):
+        raise ValueError(text)
+    digits = "".join(groups).lstrip("0")
+    if not (digits or frac or "0" in whole):
+        raise ValueError(text)
+    # The length is checked before int(), so a 10 KB run of digits costs nothing.
+    if len(digits) > len(str(high // MINOR_PER_UNIT)):
+        raise AmountTooLarge(text)
+    minor = int(digits or "0") * MINOR_PER_UNIT + int((frac + "00")[:2])
     if minor > high:
-        raise ValueError(text)
+        raise AmountTooLarge(text)
     return minor
 
 

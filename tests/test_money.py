@@ -9,21 +9,83 @@ from storefront.money import Money, bps_of, format_percent, parse_amount, parse_
     ("text", "minor"),
     [
         ("12", 1200),
+        ("1250", 125000),
         ("12.5", 1250),
+        ("12,5", 1250),
         ("12,50", 1250),
+        ("1250.5", 125050),
+        ("1,25", 125),
         (" 1 250,00 ", 125000),
+        ("1 250,50", 125050),
+        ("1\u00a0250,50", 125050),
+        ("1\u202f250,50", 125050),
+        ("1\u202f250\u202f000", 100_000_000 + 25_000_000),
+        ("1.250,50", 125050),
+        ("1,250.50", 125050),
+        ("1.250.000,05", 125_000_005),
+        ("1,250,000", 125_000_000),
+        # One separator followed by exactly three digits groups thousands.
+        ("1.250", 125000),
+        ("1,250", 125000),
+        ("12.505", 1250500),
         ("0.05", 5),
         (".5", 50),
+        ("0", 0),
+        ("\u0661\u0662\u0665\u0660\u066b\u0665\u0660", 125050),  # ١٢٥٠٫٥٠
+        ("\u0661\u066c\u0662\u0665\u0660", 125000),  # ١٬٢٥٠
+        ("\u0661\u066c\u0662\u0665\u0660\u066b\u0665", 125050),  # ١٬٢٥٠٫٥
+        ("\u0661\u0662,\u0665", 1250),  # Arabic-Indic digits, Latin decimal comma
+        ("\u06f1\u06f2\u06f5\u06f0", 125000),  # Eastern Arabic-Indic ۱۲۵۰
+        ("999999999.99", 999_999_999_99),
     ],
 )
 def test_parse_amount(text, minor):
     assert parse_amount(text) == minor
 
 
-@pytest.mark.parametrize("text", ["", "abc", "-5", "1.234", "1.2.3", "1e5", "12,5,0", "9999999999"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        " ",
+        ".",
+        "abc",
+        "-5",
+        "+5",
+        "12.",
+        "1.2.3",
+        "1e5",
+        "12,5,0",
+        "1,250,50",
+        "1.234,567",  # three decimals
+        "1234.567",
+        "0.500",  # a group separator after a leading zero
+        "1 2",
+        "12 50",
+        "1.250.5",
+        "1٬250.5",  # Arabic separator with a Latin one
+        "١٬٢٥٠.٥",
+        "\u0661\u0662\u066b\u0665\u0665\u0665",  # three decimals
+        "1\u0662",  # two scripts
+        "\u0661\u06f2",
+        "\uff11\uff12",  # fullwidth digits
+        "\u0967\u0968",  # Devanagari digits
+        "²",
+        "1_000",
+        "9999999999",
+        "1000000000",
+        "1" + "0" * 5000,
+    ],
+)
 def test_parse_amount_refuses(text):
     with pytest.raises(ValueError):
         parse_amount(text)
+
+
+def test_parse_amount_bound():
+    assert parse_amount("100", high=10000) == 10000
+    with pytest.raises(ValueError):
+        parse_amount("100,01", high=10000)
 
 
 @pytest.mark.parametrize(

@@ -1,14 +1,24 @@
-"""Managers' forms: invitations and artisan profiles."""
+"""Managers' forms: invitations, artisan profiles, roles and shipping rates."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    Form,
+    FormField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from storefront.artisans.models import SHOP_COUNT
+from storefront.catalog.models import MAX_WEIGHT_GRAMS
+from storefront.checkout.models import ShippingZone
 from storefront.i18n import current_lang
-from storefront.inputs import WholeNumberField, stripped
+from storefront.inputs import MoneyField, RowList, WholeNumberField, stripped
 from storefront.money import format_percent, parse_percent
 
 
@@ -67,3 +77,59 @@ class ArtisanForm(FlaskForm):
     )
     commission = PercentField(_l("Commission in % (empty: the centre's default)"))
     active = BooleanField(_l("Active"))
+
+
+class RoleForm(FlaskForm):
+    """A back-office account's role: showroom staff or manager."""
+
+    role = SelectField(
+        _l("Role"),
+        choices=[SelectChoice("staff", _l("Showroom staff")), SelectChoice("admin", _l("Manager"))],
+        invalid_choice_message=_l("Only staff and managers can change role."),
+    )
+
+
+ROWS_PER_ZONE = 5
+
+
+class RateRowForm(Form):
+    """One shipping rate: up to how many grams, for what price (MAD); both blank to skip it."""
+
+    grams = WholeNumberField(low=1, high=MAX_WEIGHT_GRAMS, validators=[Optional()])
+    price = MoneyField(validators=[Optional()])
+
+    def step(self) -> tuple[int, int] | None:
+        """(grams, price in minor units), or None for a blank row; ValueError if half filled."""
+        typed = [bool(f.raw_data and f.raw_data[0].strip()) for f in (self.grams, self.price)]
+        if not any(typed):
+            return None
+        if not all(typed) or self.grams.errors or self.price.errors:
+            raise ValueError(self.grams.raw_data)
+        return self.grams.data, self.price.data
+
+
+def _zone_rows() -> RowList:
+    return RowList(FormField(RateRowForm), min_entries=ROWS_PER_ZONE, max_entries=ROWS_PER_ZONE)
+
+
+class ShippingRatesForm(FlaskForm):
+    """Up to ROWS_PER_ZONE rates per shipping zone, in fields named `<zone>-<row>-grams|price`."""
+
+    def steps(self, zone: str) -> tuple[list[tuple[int, int]], list[str]]:
+        """A zone's (grams, price) rows, blank ones skipped, and one message per bad row."""
+        steps, errors = [], []
+        for index, row in enumerate(self[zone].entries):
+            try:
+                step = row.form.step()
+            except ValueError:
+                errors.append(
+                    _l("Row %(row)d: enter a weight in grams and a price.", row=index + 1)
+                )
+                continue
+            if step is not None:
+                steps.append(step)
+        return steps, errors
+
+
+for _zone in ShippingZone:
+    setattr(ShippingRatesForm, _zone.value, _zone_rows())

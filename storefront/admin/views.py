@@ -23,7 +23,7 @@ from storefront.extensions import db
 from storefront.mail.services import queue_account_email
 
 from . import people
-from .forms import ArtisanForm, InvitationForm
+from .forms import ArtisanForm, InvitationForm, RoleForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -155,10 +155,12 @@ def change_role(user_id: int):
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound(_("We could not find this page. It may have moved or been removed."))
-    if EmptyForm().validate_on_submit():
-        accounts.change_role(db.session, user, request.form.get("role", ""), actor=current_user)
-        db.session.commit()
-        flash(_("Saved."), "success")
+    form = RoleForm()
+    if not form.validate():
+        raise DomainError(next(iter(form.errors.values()))[0])
+    accounts.change_role(db.session, user, form.role.data, actor=current_user)
+    db.session.commit()
+    flash(_("Saved."), "success")
     return redirect(url_for("admin.users"))
 
 

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 
-from storefront.catalog.models import MAX_STOCK
 from storefront.errors import NotFound
-from storefront.extensions import MAX_ID, db
+from storefront.extensions import db
 from storefront.i18n import current_lang
-from storefront.inputs import parse_int
 from storefront.urls import safe_next
 
 from . import services
+from .forms import AddToCartForm, CartQuantitiesForm
 
 bp = Blueprint("cart", __name__)
 
@@ -52,25 +51,26 @@ def view():
 def add():
     """Add a piece (quantity defaults to 1) and go back to where the visitor was."""
     cart = current_cart()
-    product_id = parse_int(request.form.get("product_id"), high=MAX_ID)
-    if product_id is None:
+    form = AddToCartForm()
+    form.validate()
+    if form.product_id.errors or form.product_id.data is None:
         raise NotFound(_("This piece is not for sale."))
-    quantity = parse_int(request.form.get("quantity"), high=MAX_STOCK) or 1
-    message = services.add_to_cart(db.session, cart, product_id, quantity, current_lang())
+    message = services.add_to_cart(
+        db.session, cart, form.product_id.data, form.pieces(), current_lang()
+    )
     save_cart(cart)
     flash(message, "success")
-    return redirect(safe_next(request.form.get("next")) or url_for("cart.view"), code=303)
+    return redirect(safe_next(form.next.data) or url_for("cart.view"), code=303)
 
 
 @bp.post("/cart/update")
 def update():
     """Change quantities (qty-<product id> fields); 0 removes a piece."""
     cart = current_cart()
-    for key in list(cart):
-        if f"qty-{key}" in request.form:
-            quantity = parse_int(request.form.get(f"qty-{key}"), high=MAX_STOCK)
-            if quantity is not None:
-                services.set_quantity(cart, int(key), quantity)
+    form = CartQuantitiesForm.for_keys(list(cart))
+    form.validate()
+    for key, quantity in form.quantities().items():
+        services.set_quantity(cart, int(key), quantity)
     save_cart(cart)
     flash(_("Your cart was updated."), "success")
     return redirect(url_for("cart.view"), code=303)

@@ -90,3 +90,13 @@ class CheckoutForm(FlaskForm):
             "postal_code": (self.postal_code.data or "").strip(),
             "country": self.country.data or "",
         }
+
+
+class PaymentDecisionForm(FlaskForm):
+    """The test gateway's page: pay or decline (anything else does nothing)."""
+
+    decision = SelectField(choices=[SelectChoice("pay", "pay"), SelectChoice("decline", "decline")])
+
+    def chosen(self) -> str | None:
+        """ "pay", "decline", or None when the form carried neither."""
+        return self.decision.data if self.validate() else None

@@ -32,7 +32,7 @@ from storefront.templating import media_url
 from storefront.urls import public_path_url, public_url
 
 from . import fulfil, payments, webhooks
-from .forms import CheckoutForm
+from .forms import CheckoutForm, PaymentDecisionForm
 from .gateways import GatewayError, for_config
 from .shipping import DEFAULT_RATES, rates_for, zone_label
 from .stripe_gateway import SignatureError, verify_event
@@ -218,11 +218,12 @@ def test_pay(token: str):
     order = _order_or_404(token)
     if request.method == "GET":
         return render_template("checkout/test_pay.html", order=order)
-    if order.status == OrderStatus.PENDING_PAYMENT and request.form.get("decision") == "decline":
+    decision = PaymentDecisionForm().chosen()
+    if order.status == OrderStatus.PENDING_PAYMENT and decision == "decline":
         fulfil.end_payment(db.session, order, failed=True, reason="declined on the test page")
         db.session.commit()
         save_cart(cart_from_order(order))
-    elif request.form.get("decision") == "pay" and order.status == OrderStatus.PENDING_PAYMENT:
+    elif decision == "pay" and order.status == OrderStatus.PENDING_PAYMENT:
         # Like an expired Stripe session: a tab left open cannot pay a cancelled order.
         result = fulfil.PaymentResult(
             order.number, True, order.total_minor, order.currency, f"test_{order.number}", "test"

@@ -10,28 +10,25 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from storefront.catalog.models import MAX_PRICE_MINOR, MAX_STOCK, MAX_WEIGHT_GRAMS
-from storefront.i18n import current_lang
-from storefront.inputs import WholeNumberField, parse_int
-from storefront.money import format_money, parse_amount
+from storefront.inputs import MoneyField, WholeNumberField, parse_int, stripped
 
 LANGS = (("ar", _l("Arabic")), ("fr", _l("French")), ("en", _l("English")))
 
 
-def _amount(form, field) -> None:
-    try:
-        field.minor = parse_amount(field.data or "")
-    except ValueError:
-        raise ValidationError(
-            _l("Write the price in dirhams, for example 250 or 249.50.")
-        ) from None
-    if field.minor <= 0:
+def _more_than_zero(form, field) -> None:
+    if field.data == 0:
         raise ValidationError(_l("The price must be more than zero."))
-    if field.minor > MAX_PRICE_MINOR:
-        highest = format_money(MAX_PRICE_MINOR, current_lang())
-        raise ValidationError(_l("The price can be at most %(max)s.", max=highest))
 
 
 class ListingForm(FlaskForm):
@@ -47,7 +44,13 @@ class ListingForm(FlaskForm):
     materials_fr = StringField(_l("Materials (French)"), validators=[Length(max=200)])
     materials_en = StringField(_l("Materials (English)"), validators=[Length(max=200)])
     craft_id = SelectField(_l("Craft"), coerce=int, validators=[DataRequired()])
-    price = StringField(_l("Price (MAD)"), validators=[DataRequired(), _amount])
+    price = MoneyField(
+        _l("Price (MAD)"),
+        validators=[InputRequired(), _more_than_zero],
+        high=MAX_PRICE_MINOR,
+        message=_l("Write the price in dirhams, for example 250 or 249.50."),
+        too_large=_l("The price can be at most %(max)s."),
+    )
     stock = WholeNumberField(
         _l("How many in stock"),
         validators=[NumberRange(0, MAX_STOCK, message=_l("Enter a stock from 0 to %(max)s."))],
@@ -85,7 +88,7 @@ class ListingForm(FlaskForm):
         }
         data.update(
             craft_id=self.craft_id.data,
-            price_minor=self.price.minor,
+            price_minor=self.price.data,
             stock=self.stock.data or 0,
             made_to_order=bool(self.made_to_order.data),
             lead_days=self.lead_days.data if self.made_to_order.data else None,
@@ -112,3 +115,26 @@ class RejectForm(FlaskForm):
     """Why a listing is refused."""
 
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=1000)])
+
+
+class PhotoMoveForm(FlaskForm):
+    """Move a photo one place earlier ("up") or later ("down") in its gallery."""
+
+    step = SelectField(
+        choices=[SelectChoice("up", _l("Move earlier")), SelectChoice("down", _l("Move later"))],
+        invalid_choice_message=_l("Choose to move the photo earlier or later."),
+    )
+
+    def offset(self) -> int:
+        """-1 to move earlier, 1 to move later."""
+        return -1 if self.step.data == "up" else 1
+
+
+class PhotoAltForm(FlaskForm):
+    """A photo's description for people who cannot see it; empty removes it."""
+
+    alt = StringField(
+        _l("Describe the photo"),
+        filters=[stripped],
+        validators=[Length(max=200, message=_l("At most %(max)d characters."))],
+    )

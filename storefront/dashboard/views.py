@@ -27,7 +27,7 @@ from storefront.jobs import photos_stored
 from storefront.ledger.services import balance_for_artisan, sales_for_artisan
 
 from . import sales as sales_export
-from .forms import EmptyForm, ListingForm, PhotosForm
+from .forms import EmptyForm, ListingForm, PhotoAltForm, PhotoMoveForm, PhotosForm
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -51,8 +51,7 @@ def _listing_form(product: Product | None = None) -> ListingForm:
     ]
     if request.method == "GET":
         if product is not None:
-            minor = product.price_minor
-            form.price.data = f"{minor // 100}.{minor % 100:02d}"
+            form.price.data = product.price_minor
             form.stock_seen.data = str(product.stock)
         else:
             form.craft_id.data = current_user.artisan.craft_id
@@ -173,8 +172,10 @@ def delete_photo(image_id: int):
 def move_photo(image_id: int):
     """Move a photo earlier or later in my listing's gallery."""
     image = _own_image(image_id)
-    step = -1 if request.form.get("step") == "up" else 1
-    listings.move_photo(db.session, image, step)
+    form = PhotoMoveForm()
+    if not form.validate():
+        raise DomainError(next(iter(form.errors.values()))[0])
+    listings.move_photo(db.session, image, form.offset())
     db.session.commit()
     return redirect(url_for("dashboard.edit_listing", product_id=image.product_id) + "#photo-list")
 
@@ -184,7 +185,10 @@ def move_photo(image_id: int):
 def photo_alt(image_id: int):
     """Describe a photo for people who cannot see it."""
     image = _own_image(image_id)
-    image.alt = (request.form.get("alt") or "").strip()[:200] or None
+    form = PhotoAltForm()
+    if not form.validate():
+        raise DomainError(next(iter(form.errors.values()))[0])
+    image.alt = form.alt.data or None
     db.session.commit()
     return redirect(url_for("dashboard.edit_listing", product_id=image.product_id) + "#photo-list")
 

@@ -71,6 +71,9 @@ def test_managers_change_roles_and_one_manager_always_remains(client, session, l
     assert last.status_code == 409
     assert "at least one manager" in last.get_data(as_text=True)
     assert client.post(f"/admin/users/{maker.id}/role", data={"role": "admin"}).status_code == 422
+    odd = client.post(f"/admin/users/{desk.id}/role?lang=en", data={"role": "artisan"})
+    assert odd.status_code == 422
+    assert "Only staff and managers can change role." in odd.get_data(as_text=True)
     session.expire_all()
     assert (desk.role, maker.role) == ("admin", "artisan")
     changes = session.scalars(select(AuditLog).where(AuditLog.action == "user.role")).all()

@@ -85,3 +85,17 @@ def test_stale_cart_is_corrected_and_said(app, client, pot, change, message):
 def test_cart_count_is_zero_for_a_new_visitor(client):
     page = client.get("/cart?lang=en").get_data(as_text=True)
     assert 'class="count"' not in page
+
+
+@pytest.mark.parametrize("typed", ["\u0662", "\u00b2", "-1", "0", "", "9" * 5000])
+def test_a_quantity_that_is_not_a_whole_number_adds_one(client, pot, typed):
+    assert _add(client, pot, typed).status_code == 303
+    assert '<span class="count">1</span>' in client.get("/cart").get_data(as_text=True)
+
+
+def test_an_unreadable_cart_quantity_leaves_the_piece(client, pot):
+    _add(client, pot, 2)
+    client.post("/cart/update", data={f"qty-{pot}": "\u0661"})
+    assert '<span class="count">2</span>' in client.get("/cart").get_data(as_text=True)
+    client.post("/cart/update", data={f"qty-{pot}": "0"})
+    assert "Your cart is empty" in client.get("/cart?lang=en").get_data(as_text=True)

@@ -69,3 +69,33 @@ def test_no_country_is_never_priced_as_the_rest_of_the_world(session):
     with pytest.raises(DomainError, match="^Veuillez choisir le pays de livraison.$"):
         quote_shipping(session, "", 500)
     assert quote_shipping(session, "US", 500) == 35000
+
+
+def test_rate_rows_read_typed_prices_and_refuse_odd_row_numbers(app, client, login):
+    with app.app_context():
+        user = make_user(db.session, role="staff")
+        db.session.commit()
+        login(user)
+    form = {
+        "morocco-0-grams": "1000",
+        "morocco-0-price": "1.250",  # one separator before three digits groups thousands
+        "morocco-1-grams": "30000",
+        "morocco-1-price": "\u0661\u0662\u0665\u0660\u066b\u0665",  # ١٢٥٠٫٥
+        "europe-0-grams": "2000",
+        "europe-0-price": "1\u202f300,00",
+        "world-0-grams": "2000",
+        "world-0-price": "400",
+    }
+    hostile = client.post(
+        "/admin/shipping?lang=en", data=form | {"world-\u00b2-grams": "1", "world-9" * 900: "1"}
+    )
+    assert hostile.status_code == 303
+    with app.app_context():
+        assert rates_for(db.session, "morocco") == [(1000, 125000), (30000, 125050)]
+        assert rates_for(db.session, "europe") == [(2000, 130000)]
+    half = client.post("/admin/shipping?lang=en", data=form | {"europe-1-grams": "3000"})
+    page = half.get_data(as_text=True)
+    assert half.status_code == 422 and "Row 2: enter a weight in grams and a price." in page
+    assert 'name="europe-1-grams" value="3000"' in page and 'value="1\u202f300,00"' in page
+    page = client.get("/admin/shipping").get_data(as_text=True)
+    assert 'name="morocco-0-price" value="1250.00"' in page

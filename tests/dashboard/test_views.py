@@ -300,3 +300,24 @@ def test_a_sale_is_visible_to_its_maker_only(client, session, workshop, login):
     assert order.number in html and "90.00" in html
     login(other_user)
     assert client.get(f"/dashboard/sales/{line_id}").status_code == 404
+
+
+def test_photo_description_and_order_are_checked(client, session, workshop):
+    product = _create(client, workshop)
+    files = {"photos": [(io.BytesIO(_jpeg()), "a.jpg"), (io.BytesIO(_jpeg((9, 9, 9))), "b.jpg")]}
+    client.post(f"/dashboard/listings/{product.id}/photos", data=files)
+    session.refresh(product)
+    first, second = product.images
+    long = client.post(f"/dashboard/photos/{first.id}/alt?lang=en", data={"alt": "x" * 201})
+    assert long.status_code == 422 and "At most 200 characters." in long.get_data(as_text=True)
+    kept = client.post(f"/dashboard/photos/{first.id}/alt", data={"alt": "  Tajine vert  "})
+    assert kept.status_code == 302
+    odd = client.post(f"/dashboard/photos/{second.id}/move?lang=en", data={"step": "sideways"})
+    assert odd.status_code == 422
+    assert "Choose to move the photo earlier or later." in odd.get_data(as_text=True)
+    assert (
+        client.post(f"/dashboard/photos/{second.id}/move", data={"step": "up"}).status_code == 302
+    )
+    session.expire_all()
+    assert [image.id for image in product.images] == [second.id, first.id]
+    assert first.alt == "Tajine vert"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,7 +14,15 @@ from storefront.extensions import db
 from storefront.inputs import parse_int
 
 from .. import services
-from ..forms import FormErrors, parse_counts, parse_form_key, parse_money, parse_text
+from ..forms import (
+    AdjustmentForm,
+    CloseForm,
+    FormErrors,
+    MovementForm,
+    OpenForm,
+    SignOffForm,
+    errors_of,
+)
 from ..models import DENOMINATIONS, MovementKind, RegisterSession, SessionStatus
 from ..services.closing import NoteRequired
 from .common import bp, choose_register, chosen_register, register_session_or_404, registers
@@ -53,13 +59,14 @@ def open_register(register: int):
     """Count the float note by note and open the register."""
     if register not in registers():
         return redirect(url_for(".index"))
+    form = OpenForm()
     errors = FormErrors()
-    if request.method == "POST":
-        pieces = parse_counts(request.form, errors)
+    if form.is_submitted():
+        errors = errors_of(form) if not form.validate() else errors
         if not errors:
             try:
                 services.open_register(
-                    db.session, register=register, pieces=pieces, user=current_user
+                    db.session, register=register, pieces=form.pieces(), user=current_user
                 )
             except DomainError as exc:
                 db.session.rollback()
@@ -71,7 +78,11 @@ def open_register(register: int):
                 return redirect(url_for(".pos"))
     status = 422 if errors else 200
     return render_template(
-        "showroom/open.html", register=register, errors=errors, denominations=DENOMINATIONS
+        "showroom/open.html",
+        register=register,
+        form=form,
+        errors=errors,
+        denominations=DENOMINATIONS,
     ), status
 
 
@@ -80,18 +91,29 @@ def open_register(register: int):
 def session_detail(session_id: int):
     """A session's takings, movements, sales and refunds."""
     rs = register_session_or_404(session_id)
-    return _render_session(rs, FormErrors())
+    return _render_session(rs)
 
 
-def _render_session(rs: RegisterSession, errors: FormErrors, status: int = 200):
+def _render_session(
+    rs: RegisterSession,
+    form: MovementForm | AdjustmentForm | None = None,
+    errors: FormErrors | None = None,
+    status: int = 200,
+):
+    """The session page; a form sent back with errors keeps its values and its key."""
+    movement = form if isinstance(form, MovementForm) else MovementForm(formdata=None)
+    adjustment = form if isinstance(form, AdjustmentForm) else AdjustmentForm(formdata=None)
     return render_template(
         "showroom/session.html",
         rs=rs,
         summary=services.drawer_summary(db.session, rs),
-        errors=errors,
+        errors=errors_of(form) | (errors or {}),
+        movement=movement,
+        adjustment=adjustment,
+        sign_off_form=SignOffForm(formdata=None),
         denominations=DENOMINATIONS,
         # A failed submit keeps its key (nothing was recorded under it); a new page gets a new one.
-        form_key=parse_form_key(request.form, "form_key") or secrets.token_urlsafe(24),
+        form_key=(form or movement).form_key.key(),
     ), status
 
 
@@ -101,8 +123,14 @@ def _already_recorded(rs: RegisterSession):
     return redirect(url_for(".session_detail", session_id=rs.id))
 
 
-def _record_once(rs: RegisterSession, errors: FormErrors, key: str, record, done: str):
-    """Run `record` once per form key: a repeat (now or at once) finds the first movement."""
+def _record_once(rs: RegisterSession, form, record, done: str):
+    """Validate `form` and run `record` once per its key: a repeat finds the first movement."""
+    errors = FormErrors()
+    key = form.form_key.data
+    if not key:
+        errors["form"] = _("This form is out of date. Check the amounts and send it again.")
+    if not form.validate() or errors:
+        return _render_session(rs, form, errors, 422)
     if services.movement_by_key(db.session, key) is not None:
         return _already_recorded(rs)
     try:
@@ -111,7 +139,7 @@ def _record_once(rs: RegisterSession, errors: FormErrors, key: str, record, done
     except DomainError as exc:
         db.session.rollback()
         errors["form"] = exc.message
-        return _render_session(rs, errors, exc.status_code)
+        return _render_session(rs, form, errors, exc.status_code)
     except IntegrityError:  # the same form sent twice at once: the other request recorded it
         db.session.rollback()
         if services.movement_by_key(db.session, key) is None:
@@ -121,35 +149,26 @@ def _record_once(rs: RegisterSession, errors: FormErrors, key: str, record, done
     return redirect(url_for(".session_detail", session_id=rs.id))
 
 
-def _form_key(errors: FormErrors) -> str:
-    key = parse_form_key(request.form, "form_key")
-    if not key:
-        errors["form"] = _("This form is out of date. Check the amounts and send it again.")
-    return key
-
-
 @bp.post("/sessions/<int:session_id>/movements")
 @staff_required
 def add_movement(session_id: int):
     """Record cash paid into or out of the drawer, with a reason; once per form."""
     rs = register_session_or_404(session_id)
-    errors = FormErrors()
-    key = _form_key(errors)
-    kind = request.form.get("kind", "")
-    if kind not in (MovementKind.PAID_IN, MovementKind.PAID_OUT):
-        errors["kind"] = _("Choose paid in or paid out.")
-    amount = parse_money(request.form, "amount", errors, required=True)
-    reason = parse_text(request.form, "reason", errors, required=True)
-    if errors:
-        return _render_session(rs, errors, 422)
+    form = MovementForm()
     return _record_once(
-        rs, errors, key,
+        rs,
+        form,
         lambda: services.record_cash_movement(
-            db.session, rs, kind=MovementKind(kind), amount_minor=amount, reason=reason,
-            user=current_user, form_key=key,
+            db.session,
+            rs,
+            kind=MovementKind(form.kind.data),
+            amount_minor=form.amount.data,
+            reason=form.reason.data,
+            user=current_user,
+            form_key=form.form_key.data,
         ),
         _("Recorded."),
-    )  # fmt: skip
+    )
 
 
 @bp.route("/sessions/<int:session_id>/close", methods=["GET", "POST"])
@@ -159,18 +178,21 @@ def close(session_id: int):
     rs = register_session_or_404(session_id)
     if rs.status != SessionStatus.OPEN:
         return redirect(url_for(".session_detail", session_id=rs.id))
+    form = CloseForm()
     errors = FormErrors()
-    if request.method == "POST":
-        pieces = parse_counts(request.form, errors)
-        batch = parse_money(request.form, "card_batch_total", errors)
-        reference = parse_text(request.form, "card_batch_reference", errors, max_length=120)
-        note = parse_text(request.form, "note", errors, max_length=2000)
+    if form.is_submitted():
+        errors = errors_of(form) if not form.validate() else errors
         if not errors:
             try:
                 services.close_register(
-                    db.session, rs, pieces=pieces, card_batch_total_minor=batch,
-                    card_batch_reference=reference, note=note, user=current_user,
-                )  # fmt: skip
+                    db.session,
+                    rs,
+                    pieces=form.pieces(),
+                    card_batch_total_minor=form.card_batch_total.data or 0,
+                    card_batch_reference=form.card_batch_reference.data or "",
+                    note=form.note.data or "",
+                    user=current_user,
+                )
             except DomainError as exc:
                 db.session.rollback()
                 errors["note" if isinstance(exc, NoteRequired) else "form"] = exc.message
@@ -182,6 +204,7 @@ def close(session_id: int):
         "showroom/close.html",
         rs=rs,
         summary=services.drawer_summary(db.session, rs),
+        form=form,
         errors=errors,
         denominations=DENOMINATIONS,
     ), (422 if errors else 200)
@@ -192,8 +215,10 @@ def close(session_id: int):
 def sign_off(session_id: int):
     """A manager accepts a closed session, which locks it."""
     rs = register_session_or_404(session_id)
-    note = (request.form.get("note") or "").strip()[:2000]
-    services.sign_off(db.session, rs, manager=current_user, note=note)
+    form = SignOffForm()
+    if not form.validate():
+        return _render_session(rs, errors=errors_of(form), status=422)
+    services.sign_off(db.session, rs, manager=current_user, note=form.note.data or "")
     db.session.commit()
     flash(_("Signed off. This session can no longer change."), "success")
     return redirect(url_for(".session_detail", session_id=rs.id))
@@ -204,19 +229,17 @@ def sign_off(session_id: int):
 def add_adjustment(session_id: int):
     """A manager corrects a signed-off session with a new signed entry; once per form."""
     rs = register_session_or_404(session_id)
-    errors = FormErrors()
-    key = _form_key(errors)
-    amount = parse_money(request.form, "amount", errors, required=True)
-    if request.form.get("direction") == "out":
-        amount = -amount
-    reason = parse_text(request.form, "reason", errors, required=True)
-    if errors:
-        return _render_session(rs, errors, 422)
+    form = AdjustmentForm()
     return _record_once(
-        rs, errors, key,
+        rs,
+        form,
         lambda: services.record_adjustment(
-            db.session, rs, amount_minor=amount, reason=reason, manager=current_user,
-            form_key=key,
+            db.session,
+            rs,
+            amount_minor=form.signed_amount(),
+            reason=form.reason.data,
+            manager=current_user,
+            form_key=form.form_key.data,
         ),
         _("Adjustment recorded."),
-    )  # fmt: skip
+    )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -14,11 +12,10 @@ from storefront.accounts.access import staff_required
 from storefront.errors import DomainError
 from storefront.extensions import db
 from storefront.i18n import LANGUAGES
-from storefront.inputs import parse_int
 from storefront.orders.models import Order
 
 from .. import services
-from ..forms import FormErrors, parse_text
+from ..forms import FormErrors, ReceiptLookupForm, RefundForm, errors_of
 from ..models import Refund, ShowroomPayment
 from .common import bp, current_register_session, order_or_404, order_url, stripe_refunder
 
@@ -27,7 +24,8 @@ from .common import bp, current_register_session, order_or_404, order_url, strip
 @staff_required
 def find_receipt():
     """Find a receipt by its number (the order number), to reprint it or take a return."""
-    number = request.args.get("number", "").strip().upper()[:20]
+    lookup = ReceiptLookupForm(request.args)
+    number = lookup.number.data or ""
     if number:
         order = db.session.scalar(select(Order).where(Order.number == number))
         if order is not None:
@@ -69,34 +67,29 @@ def refund(number: str):
     """Pick lines to return, give a reason, restock or not, and refund by the right method."""
     order = order_or_404(number)
     methods = services.refund_methods(db.session, order)
+    form = RefundForm.for_order(order, methods)
     errors = FormErrors()
-    form = request.form
-    if request.method == "POST":
-        key = (form.get("refund_key") or "")[:80]
+    if form.is_submitted():
+        key = form.refund_key.data
         done = services.refund_by_key(db.session, key) if key else None
         if done is not None:
             return redirect(url_for(".receipt", number=order.number))
-        items = []
-        for line in order.lines:
-            quantity = parse_int(form.get(f"qty_{line.id}") or "0", high=line.quantity)
-            if quantity is None:
-                errors[f"qty_{line.id}"] = _("Enter a whole number of pieces.")
-                quantity = 0
-            elif quantity > line.quantity - line.refunded_quantity:
-                errors[f"qty_{line.id}"] = _("More than can be returned.")
-            items.append((line.id, quantity))
-        reason = parse_text(form, "reason", errors, required=True)
-        reference = parse_text(form, "reference", errors, max_length=120)
-        method = form.get("method") if form.get("method") in methods else methods[0]
+        errors = errors_of(form) if not form.validate() else errors
         if not errors:
             try:
                 services.refund_at_counter(
-                    db.session, order, items=items, reason=reason,
-                    restock=form.get("restock") == "1", method=method, user=current_user,
-                    register_session=current_register_session(), refund_key=key or
-                    secrets.token_urlsafe(24), reference=reference,
+                    db.session,
+                    order,
+                    items=form.items(),
+                    reason=form.reason.data,
+                    restock=form.restock.data,
+                    method=form.method.data,
+                    user=current_user,
+                    register_session=current_register_session(),
+                    refund_key=form.refund_key.key(),
+                    reference=form.reference.data or "",
                     stripe_refunder=stripe_refunder(),
-                )  # fmt: skip
+                )
             except DomainError as exc:
                 db.session.rollback()
                 errors["form"] = exc.message
@@ -108,7 +101,8 @@ def refund(number: str):
         "showroom/refund.html",
         order=order,
         methods=methods,
+        form=form,
         errors=errors,
-        refund_key=form.get("refund_key") or secrets.token_urlsafe(24),
+        refund_key=form.refund_key.key(),
         rs=current_register_session(),
     ), (422 if errors else 200)
