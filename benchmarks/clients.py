@@ -163,7 +163,9 @@ def _buy_each(base: str, pieces: Sequence[Piece], every: float, stop: threading.
     for number, piece in enumerate(pieces):
         if stop.wait(max(0.0, due - time.monotonic())):
             break
-        buyers.append(threading.Thread(target=_buy_one, args=(base, piece, number, tally)))
+        buyers.append(
+            threading.Thread(target=_buy_one, args=(base, piece, number, tally), daemon=True)
+        )
         buyers[-1].start()
         due += every
     for buyer in buyers:
@@ -177,7 +179,10 @@ def buying(base: str, pieces: Sequence[Piece], every: float = 1.0) -> Iterator[P
     On leaving the block no new buyer comes; those under way finish and are counted.
     """
     tally, stop = Purchases(), threading.Event()
-    thread = threading.Thread(target=_buy_each, args=(base, pieces, every, stop, tally))
+    # Daemon threads, so that Ctrl-C ends the benchmark without waiting for them.
+    thread = threading.Thread(
+        target=_buy_each, args=(base, pieces, every, stop, tally), daemon=True
+    )
     thread.start()
     try:
         yield tally
@@ -231,7 +236,7 @@ def time_round_trips(clients: Sequence[RoundTrip], seconds: float, warm_up: int 
             except BenchError as exc:
                 timing.errors.append(str(exc))
 
-    threads = [threading.Thread(target=run, args=(client,)) for client in clients]
+    threads = [threading.Thread(target=run, args=(client,), daemon=True) for client in clients]
     for thread in threads:
         thread.start()
     for thread in threads:
