@@ -142,7 +142,7 @@ def checkout_session_params(
     line_items = []
     for line in order.lines:
         product_data: dict[str, Any] = {
-            "name": f"{line.title} — {line.artisan_name}",
+            "name": f"{line.title_in(lang)} — {line.maker_in(lang)}",
             "metadata": {"sku": line.sku},
         }
         if images and images.get(line.id):

@@ -42,6 +42,12 @@ class ArtisanRow:
     share: int = 0
     online_pieces: int = 0
     online_gross: int = 0
+    # The maker's name in Arabic script, when known (the line's snapshot).
+    name_ar: str | None = None
+
+    def display_name(self, lang: str) -> str:
+        """The name in Arabic script for Arabic pages when known, otherwise the Latin one."""
+        return self.name_ar if (lang == "ar" and self.name_ar) else self.name
 
 
 @dataclass
@@ -114,7 +120,10 @@ def day_report(session: Session, day: date) -> DayReport:
     orders = {Channel.SHOWROOM: set(), Channel.ONLINE: set()}
     for line, channel in rows:
         row = artisans.setdefault(
-            line.artisan_id, ArtisanRow(line.artisan_id, line.artisan_name, line.shop_number)
+            line.artisan_id,
+            ArtisanRow(
+                line.artisan_id, line.artisan_name, line.shop_number, name_ar=line.artisan_name_ar
+            ),
         )
         orders[channel].add(line.order_id)
         pieces = line.quantity - line.refunded_quantity
@@ -175,8 +184,11 @@ def _amount(minor: int) -> str:
     return f"{sign}{abs(minor) // 100}.{abs(minor) % 100:02d}"
 
 
-def report_csv(report: DayReport) -> str:
-    """The report as CSV: one row per session, per artisan and for the day; amounts in MAD."""
+def report_csv(report: DayReport, *, lang: str = "fr") -> str:
+    """The report as CSV: one row per session, per artisan and for the day; amounts in MAD.
+
+    Makers' names are in `lang`'s script (Arabic for ar when known, else Latin).
+    """
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["section", "key", "name", "pieces", "gross", "commission", "share",
@@ -212,7 +224,7 @@ def report_csv(report: DayReport) -> str:
             [
                 "artisan",
                 row.shop_number,
-                row.name,
+                row.display_name(lang),
                 row.showroom_pieces,
                 _amount(row.showroom_gross),
                 _amount(row.commission),

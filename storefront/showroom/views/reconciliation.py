@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from storefront.accounts.access import staff_required
 from storefront.errors import NotFound
 from storefront.extensions import db
-from storefront.i18n import tr
+from storefront.i18n import current_lang, tr
 from storefront.inputs import FIRST_DAY, LAST_DAY, parse_day
 
 from .. import services
@@ -43,9 +43,13 @@ def reconciliation(day: str):
     """Per session and for the day: takings by method, expected against counted, per artisan."""
     when = _day(day)
     report = services.day_report(db.session, when)
+    lang = current_lang()
     crafts = bar_chart([(tr(c, "name") if c else slug, s, o) for c, slug, s, o in report.crafts])
     makers = bar_chart(
-        [(f"{r.shop_number} · {r.name}", r.showroom_gross, r.online_gross) for r in report.artisans]
+        [
+            (f"{r.shop_number} · {r.display_name(lang)}", r.showroom_gross, r.online_gross)
+            for r in report.artisans
+        ]
     )
     return render_template(
         "showroom/reconciliation.html",
@@ -62,7 +66,7 @@ def reconciliation(day: str):
 def reconciliation_csv(day: str):
     """The day's reconciliation as CSV (amounts in MAD with a decimal point)."""
     when = _day(day.removesuffix(".csv"))
-    body = services.report_csv(services.day_report(db.session, when))
+    body = services.report_csv(services.day_report(db.session, when), lang=current_lang())
     return Response(
         body,
         mimetype="text/csv",
