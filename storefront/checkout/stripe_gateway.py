@@ -245,6 +245,20 @@ def refund_payment(
     return RefundState(id=obj["id"], status=obj["status"], amount_minor=obj["amount"])
 
 
+def list_refunds(settings: StripeSettings, payment_intent: str) -> list[dict]:
+    """Every refund of a payment, as Stripe's Refund objects (id, amount, status, metadata).
+
+    Raises GatewayError when Stripe is unreachable or refuses.
+    """
+    try:
+        page = client_for(settings).v1.refunds.list(
+            params={"payment_intent": payment_intent, "limit": 100}
+        )
+        return [_plain(refund) for refund in page.auto_paging_iter()]
+    except stripe.StripeError as exc:
+        raise _error(exc) from exc
+
+
 def verify_event(payload: bytes, signature: str | None, secret: str | None) -> dict:
     """Check a webhook's Stripe-Signature on the raw body (300 s tolerance) and parse it.
 
