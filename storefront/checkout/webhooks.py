@@ -94,21 +94,18 @@ def _refunded(session: Session, obj: dict, list_refunds: RefundLister | None) ->
         return "already booked"
     if list_refunds is None:
         return _fallback_refunded(session, order, refunded)
-    outcomes = [
-        returns.record_stripe_refund(session, order, refund)
-        for refund in list_refunds(order.payment_reference or "")
-    ]
+    refunds = list_refunds(order.payment_reference or "")
+    outcomes = [returns.record_stripe_refund(session, order, refund) for refund in refunds]
     for outcome in ("refund booked", "flagged"):
         if outcome in outcomes:
             return outcome
-    if returns.stripe_refunds_booked(session, order) < refunded:
-        note = (
-            f"Stripe shows {refunded} refunded but lists no refund the shop has not booked:"
-            " check the payment at Stripe."
-        )
+    if not refunds:
+        note = f"Stripe shows {refunded} refunded but lists no refund: check the payment there."
         if note not in (order.attention_reason or ""):
             orders.flag_order(session, order, note)
         return "flagged"
+    # Every refund is known. (A refund booked here may differ from Stripe's amount: the
+    # book reverses the pieces, while a refund in full also returns the shipping.)
     return "already booked"
 
 

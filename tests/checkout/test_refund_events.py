@@ -101,3 +101,43 @@ def test_stripe_down_while_looking_up_refunds_leaves_the_event_for_a_retry(
     again = client.post("/stripe/webhook", data=payload, headers=headers)
     assert again.status_code == 200 and again.get_json()["outcome"] == "refund booked"
     assert _refund_entries(app) == 2
+
+
+def test_a_full_refund_with_shipping_is_booked_once_and_flagged_once(
+    app, client, pieces, fill_cart, checkout_form, fake_stripe
+):
+    fill_cart(pieces["pot"])
+    form = checkout_form | {"delivery": "ship", "line1": "3 rue des Potiers", "city": "Lyon",
+                            "postal_code": "69001", "country": "FR"}  # fmt: skip
+    assert client.post("/checkout", data=form).status_code == 303
+    [session_id] = fake_stripe.sessions
+    paid = fake_stripe.pay(session_id)
+    _webhook(app, fake_stripe, fake_stripe.event("checkout.session.completed", paid))
+    with app.app_context():
+        shipping = db.session.scalar(select(Order.shipping_minor))
+    assert shipping > 0 and paid["amount_total"] == 12000 + shipping
+    sg.refund_payment(
+        stripe_settings(app.config),
+        payment_intent=paid["payment_intent"],
+        amount_minor=paid["amount_total"],
+        idempotency_key="dashboard-4",
+    )
+    [refund] = fake_stripe.refunds.values()
+    charge = fake_stripe.charges[paid["payment_intent"]]
+    outcomes = [
+        _webhook(app, fake_stripe, fake_stripe.event(kind, obj))
+        for kind, obj in [("charge.refunded", charge), ("refund.created", refund),
+                          ("charge.refunded", charge)]
+    ]  # fmt: skip
+    assert outcomes == ["refund booked", "already booked", "already booked"]
+    assert _attention(app) == (
+        "Refunded in full at Stripe; check whether the pieces return to stock."
+    )
+    assert _refund_entries(app) == 1
+    with app.app_context():
+        [booked] = db.session.scalars(select(Refund)).all()
+        assert (booked.stripe_refund_id, booked.amount_minor, booked.user_id) == (
+            refund["id"],
+            12000,
+            None,
+        )
