@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from babel.numbers import format_currency, format_decimal
+from babel import Locale
+from babel.numbers import format_currency, format_decimal, get_minus_sign_symbol
 
 CURRENCY = "mad"
 MINOR_PER_UNIT = 100
@@ -39,19 +40,51 @@ class Money:
             raise ValueError("cannot mix currencies")
 
     def format(self, locale: str = "fr") -> str:
-        """Format for display, e.g. '1 250,00 MAD' in French or '‏1٬250٫00 MAD' in Arabic."""
+        """Format for display, e.g. '1 250,00 MAD' in French (see format_money)."""
         return format_money(self.minor, locale, self.currency)
+
+
+# Babel's English pattern glues the code to the digits ("MAD1,250.00"); ours puts it after.
+EN_PATTERN = "#,##0.00\xa0¤"
+
+
+def _babel_locale(locale: str) -> str:
+    """Babel's locale for a shop language: Moroccan Arabic and French, English; else French."""
+    return {"ar": "ar_MA", "en": "en"}.get(locale, "fr_MA")
+
+
+@lru_cache(maxsize=8)
+def _pattern(babel_locale: str) -> str:
+    """The locale's currency pattern with its own minus sign in the negative part.
+
+    Babel keeps the pattern's ASCII "-" as it is, but CLDR's minus sign for Moroccan Arabic is
+    U+200E LEFT-TO-RIGHT MARK + "-": the mark ties the sign to the digits that follow it, so in
+    right-to-left text "-12,50" stays in one piece instead of showing as "12,50-".
+    """
+    base = (
+        EN_PATTERN
+        if babel_locale == "en"
+        else Locale.parse(babel_locale).currency_formats["standard"].pattern
+    )
+    positive, _, negative = base.partition(";")
+    negative = negative or "-" + positive
+    return f"{positive};{negative.replace('-', get_minus_sign_symbol(babel_locale), 1)}"
 
 
 @lru_cache(maxsize=8192)
 def format_money(minor: int, locale: str = "fr", currency: str = CURRENCY) -> str:
-    """Format an amount in minor units for a locale; Arabic uses Moroccan conventions."""
+    """Format an amount in minor units for a locale (ar, fr, en; Arabic and French as in Morocco).
+
+    -1250 gives "-12,50\xa0MAD" (fr), "-12.50\xa0MAD" (en) and "\u200f\u200e-12,50\xa0د.م.\u200f"
+    (ar: CLDR's ar_MA pattern, the right-to-left mark first and the left-to-right mark of its
+    minus sign before the digits). Negative amounts (refunds, paid-out, differences) must go
+    through here whole; a "-" written before a formatted amount detaches in Arabic.
+    """
     amount = Decimal(minor) / MINOR_PER_UNIT
-    if locale == "en":
-        # Babel's English pattern glues the code to the digits ("MAD1,250.00").
-        return format_currency(amount, currency.upper(), "#,##0.00\xa0¤", locale="en")
-    babel_locale = "ar_MA" if locale == "ar" else "fr_MA"
-    return format_currency(amount, currency.upper(), locale=babel_locale)
+    babel_locale = _babel_locale(locale)
+    return format_currency(
+        amount, currency.upper(), _pattern(babel_locale), locale=babel_locale, currency_digits=True
+    )
 
 
 # The largest amount any form may name: 999,999,999.99 MAD. Amounts are BIGINT columns, so

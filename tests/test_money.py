@@ -1,8 +1,18 @@
 """Money: integer minor units, parsing and rounding."""
 
+import re
+from pathlib import Path
+
 import pytest
 
-from storefront.money import Money, bps_of, format_percent, parse_amount, parse_percent
+from storefront.money import (
+    Money,
+    bps_of,
+    format_money,
+    format_percent,
+    parse_amount,
+    parse_percent,
+)
 
 
 @pytest.mark.parametrize(
@@ -122,3 +132,50 @@ def test_parse_percent_refuses_what_it_would_have_to_guess(text):
 def test_format_percent_per_locale():
     assert [format_percent(1250, lang) for lang in ("fr", "ar", "en")] == ["12,5", "12,5", "12.5"]
     assert format_percent(1200) == "12" and format_percent(725) == "7,25"
+
+
+LRM, RLM = "\u200e", "\u200f"
+
+
+@pytest.mark.parametrize(
+    ("minor", "locale", "expected"),
+    [
+        (-1250, "ar", f"{RLM}{LRM}-12,50\xa0د.م.{RLM}"),
+        (-1250, "fr", "-12,50\xa0MAD"),
+        (-1250, "en", "-12.50\xa0MAD"),
+        (1250, "ar", f"{RLM}12,50\xa0د.م.{RLM}"),
+        (1250, "fr", "12,50\xa0MAD"),
+        (1250, "en", "12.50\xa0MAD"),
+        (-125000000, "ar", f"{RLM}{LRM}-1.250.000,00\xa0د.م.{RLM}"),
+        (-125000000, "fr", "-1\u202f250\u202f000,00\xa0MAD"),
+        (-125000000, "en", "-1,250,000.00\xa0MAD"),
+        (-1, "ar", f"{RLM}{LRM}-0,01\xa0د.م.{RLM}"),
+        (0, "ar", f"{RLM}0,00\xa0د.م.{RLM}"),
+        (-5, "en", "-0.05\xa0MAD"),
+        (-1250, "de", "-12,50\xa0MAD"),  # any other code reads as French
+    ],
+)
+def test_format_money_exact_strings_signed(minor, locale, expected):
+    assert format_money(minor, locale) == expected
+    assert Money(minor).format(locale) == expected
+
+
+def test_arabic_minus_is_tied_to_the_digits_by_the_cldr_mark():
+    # The sign is CLDR's ar_MA minus (LRM + "-"), straight before the digits, never after them.
+    text = format_money(-1250, "ar")
+    assert f"{LRM}-12,50" in text and "12,50-" not in text and text.count("-") == 1
+
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "storefront" / "templates"
+# A sign written before a formatted amount ("-{{ x|money }}", "− {{ fmt(x) }}", "'-' ~ ...").
+GLUED_SIGN = re.compile(r"""[-−‐–]\s*\{\{[^}]*(\|money|fmt\()|["']-["']\s*~""")
+
+
+def test_templates_format_negative_amounts_whole():
+    offenders = [
+        f"{path.relative_to(TEMPLATES)}:{number}"
+        for path in TEMPLATES.rglob("*.*")
+        for number, text in enumerate(path.read_text().splitlines(), 1)
+        if GLUED_SIGN.search(text)
+    ]
+    assert offenders == []

@@ -142,7 +142,7 @@ def checkout_session_params(
     line_items = []
     for line in order.lines:
         product_data: dict[str, Any] = {
-            "name": f"{line.title} — {line.artisan_name}",
+            "name": f"{line.title_in(lang)} — {line.maker_in(lang)}",
             "metadata": {"sku": line.sku},
         }
         if images and images.get(line.id):
@@ -243,6 +243,20 @@ def refund_payment(
         raise _error(exc) from exc
     obj = _plain(obj)
     return RefundState(id=obj["id"], status=obj["status"], amount_minor=obj["amount"])
+
+
+def list_refunds(settings: StripeSettings, payment_intent: str) -> list[dict]:
+    """Every refund of a payment, as Stripe's Refund objects (id, amount, status, metadata).
+
+    Raises GatewayError when Stripe is unreachable or refuses.
+    """
+    try:
+        page = client_for(settings).v1.refunds.list(
+            params={"payment_intent": payment_intent, "limit": 100}
+        )
+        return [_plain(refund) for refund in page.auto_paging_iter()]
+    except stripe.StripeError as exc:
+        raise _error(exc) from exc
 
 
 def verify_event(payload: bytes, signature: str | None, secret: str | None) -> dict:

@@ -33,9 +33,9 @@ from storefront.urls import public_path_url, public_url
 
 from . import fulfil, payments, webhooks
 from .forms import CheckoutForm, PaymentDecisionForm
-from .gateways import GatewayError, for_config
+from .gateways import GatewayError, for_config, stripe_settings
 from .shipping import DEFAULT_RATES, rates_for, zone_label
-from .stripe_gateway import SignatureError, verify_event
+from .stripe_gateway import SignatureError, list_refunds, verify_event
 
 bp = Blueprint("checkout", __name__)
 log = logging.getLogger("storefront.checkout")
@@ -235,6 +235,14 @@ def test_pay(token: str):
     return redirect(url_for("orders.view", token=order.token), code=303)
 
 
+def _refund_lister() -> webhooks.RefundLister | None:
+    """Ask Stripe for a payment's refunds with the app's settings; None without a Stripe key."""
+    if not current_app.config.get("STRIPE_SECRET_KEY"):
+        return None
+    settings = stripe_settings(current_app.config)
+    return lambda payment_intent: list_refunds(settings, payment_intent)
+
+
 @bp.post("/stripe/webhook")
 @csrf.exempt
 def stripe_webhook():
@@ -249,11 +257,15 @@ def stripe_webhook():
         log.warning("webhook refused: %s", exc)
         return jsonify(error="invalid signature"), 400
     try:
-        outcome = webhooks.handle_event(db.session, event)
+        outcome = webhooks.handle_event(db.session, event, list_refunds=_refund_lister())
         db.session.commit()
     except IntegrityError:  # the same event delivered twice at once; the other copy has it
         db.session.rollback()
         outcome = "duplicate"
+    except GatewayError as exc:  # Stripe could not list the refunds: let Stripe send it again
+        db.session.rollback()
+        log.warning("webhook %s left for a retry: %s", event.get("id"), exc)
+        return jsonify(error="try again"), 503
     if outcome in fulfil.MAIL_OUTCOMES:
         jobs.mail_queued()
     return jsonify(received=True, outcome=outcome)

@@ -23,8 +23,8 @@ CSV_COLUMNS = (
 )
 
 
-def sale_of(session: Session, artisan_id: int, line_id: int) -> SaleRow | None:
-    """One paid line of the artisan's work, or None when it is not theirs or not paid."""
+def sale_of(session: Session, artisan_id: int, line_id: int, *, lang: str = "fr") -> SaleRow | None:
+    """One paid line of the artisan's work, title in `lang`; None when not theirs or not paid."""
     found = session.execute(
         select(OrderLine, Order.paid_at, Order.number, Order.channel)
         .join(Order, OrderLine.order_id == Order.id)
@@ -36,7 +36,7 @@ def sale_of(session: Session, artisan_id: int, line_id: int) -> SaleRow | None:
     ).first()
     if found is None:
         return None
-    return sale_row(*found)
+    return sale_row(*found, lang=lang)
 
 
 def sales_csv(rows: list[SaleRow]) -> str:

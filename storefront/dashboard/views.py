@@ -22,6 +22,7 @@ from storefront.catalog.services import all_crafts
 from storefront.errors import DomainError, NotFound
 from storefront.exports import csv_response
 from storefront.extensions import db
+from storefront.i18n import current_lang
 from storefront.inputs import FIRST_DAY, LAST_DAY, BadInput, parse_month
 from storefront.jobs import photos_stored
 from storefront.ledger.services import balance_for_artisan, sales_for_artisan
@@ -237,7 +238,7 @@ def _month_arg() -> str | None:
 def sales():
     """Every sale of my work, online and in the showroom, with my share and my balance."""
     month = _month_arg()
-    rows = sales_for_artisan(db.session, current_user.artisan_id, month=month)
+    rows = sales_for_artisan(db.session, current_user.artisan_id, month=month, lang=current_lang())
     return render_template(
         "dashboard/sales.html",
         rows=rows,
@@ -252,7 +253,7 @@ def sales():
 def sales_csv():
     """My sales as a spreadsheet file (storefront.exports: amounts in MAD, local times, a BOM)."""
     month = _month_arg()
-    rows = sales_for_artisan(db.session, current_user.artisan_id, month=month)
+    rows = sales_for_artisan(db.session, current_user.artisan_id, month=month, lang=current_lang())
     return csv_response(sales_export.sales_csv(rows), f"sales-{month or 'all'}.csv")
 
 
@@ -260,7 +261,7 @@ def sales_csv():
 @artisan_required
 def sale(line_id: int):
     """One sold line of my work; another artisan's sale answers 404."""
-    row = sales_export.sale_of(db.session, current_user.artisan_id, line_id)
+    row = sales_export.sale_of(db.session, current_user.artisan_id, line_id, lang=current_lang())
     if row is None:
         raise NotFound(_("We could not find this sale among yours."))
     return render_template("dashboard/sale.html", row=row)

@@ -188,11 +188,12 @@ def _month_bounds(month: date | str) -> tuple[datetime, datetime]:
 
 
 def sales_for_artisan(
-    session: Session, artisan_id: int, *, month: date | str | None = None
+    session: Session, artisan_id: int, *, month: date | str | None = None, lang: str = "fr"
 ) -> list[SaleRow]:
     """Every paid line of an artisan's work, newest first, optionally one month ("2025-01").
 
     A month is the centre's local calendar month (timeutil.local_month_bounds) of paid_at.
+    Titles are the lines' snapshots in `lang` (ar|fr|en), falling back as OrderLine.title_in.
 
     gross is the line's net of discount and of refunds, commission what the centre keeps of it
     (net_of_refunds: the ledger's figures for the line), share the rest; refunded_quantity says
@@ -207,18 +208,23 @@ def sales_for_artisan(
     if month is not None:
         start, end = _month_bounds(month)
         stmt = stmt.where(Order.paid_at >= start, Order.paid_at < end)
-    return [sale_row(*found) for found in session.execute(stmt)]
+    return [sale_row(*found, lang=lang) for found in session.execute(stmt)]
 
 
-def sale_row(line: OrderLine, paid_at: datetime, order_number: str, channel: str) -> SaleRow:
-    """An artisan's view of one paid line, net of discount and refunds: gross, commission, share."""
+def sale_row(
+    line: OrderLine, paid_at: datetime, order_number: str, channel: str, *, lang: str = "fr"
+) -> SaleRow:
+    """An artisan's view of one paid line, net of discount and refunds: gross, commission, share.
+
+    The title is the line's snapshot in `lang` (see OrderLine.title_in).
+    """
     gross, commission = net_of_refunds(line)
     return SaleRow(
         line_id=line.id,
         date=paid_at,
         order_number=order_number,
         channel=channel,
-        title=line.title,
+        title=line.title_in(lang),
         sku=line.sku,
         quantity=line.quantity,
         refunded_quantity=line.refunded_quantity,

@@ -39,13 +39,20 @@ def render_message(message: OutboxMessage) -> tuple[str, str]:
     with force_locale(message.locale):
         if message.kind == MessageKind.RECEIPT:
             subject = _("Your order %(number)s", number=order.number)
-            body = render_template("orders/mail/receipt.txt", order=order, link=link, fmt=fmt)
+            body = render_template(
+                "orders/mail/receipt.txt", order=order, link=link, fmt=fmt, lang=message.locale
+            )
         else:
             artisan = db.session.get(Artisan, message.artisan_id)
             lines = [line for line in order.lines if line.artisan_id == message.artisan_id]
             subject = _("Sold: order %(number)s", number=order.number)
             body = render_template(
-                "orders/mail/artisan_notice.txt", order=order, lines=lines, artisan=artisan, fmt=fmt
+                "orders/mail/artisan_notice.txt",
+                order=order,
+                lines=lines,
+                artisan=artisan,
+                fmt=fmt,
+                lang=message.locale,
             )
     return subject, body
 

@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storefront.extensions import Minor, db
+from storefront.i18n import tr
 from storefront.timeutil import utcnow
 
 
@@ -116,9 +117,19 @@ class OrderLine(db.Model):
         ForeignKey("products.id", ondelete="SET NULL"), index=True
     )
     artisan_id: Mapped[int] = mapped_column(ForeignKey("artisans.id"), index=True)
+    # The title in the order's language, as the buyer saw it (kept whatever the catalog does).
     title: Mapped[str] = mapped_column(String(200))
+    # The piece's title in each language at the moment of sale (null where it had none), and
+    # the language its maker wrote it in, for the fallback: see title_in (migration 0009).
+    title_ar: Mapped[str | None] = mapped_column(String(200))
+    title_fr: Mapped[str | None] = mapped_column(String(200))
+    title_en: Mapped[str | None] = mapped_column(String(200))
+    source_lang: Mapped[str] = mapped_column(String(2), default="ar", server_default="ar")
     sku: Mapped[str] = mapped_column(String(32))
+    # The maker's name in Latin script and, when known, in Arabic script (Artisan.name and
+    # Artisan.name_ar) at the moment of sale: see maker_in.
     artisan_name: Mapped[str] = mapped_column(String(120))
+    artisan_name_ar: Mapped[str | None] = mapped_column(String(120))
     shop_number: Mapped[int]
     craft_slug: Mapped[str] = mapped_column(String(40), default="")
     unit_price_minor: Mapped[Minor]
@@ -139,6 +150,19 @@ class OrderLine(db.Model):
     def net_minor(self) -> int:
         """What the line brought in after its share of the discount."""
         return self.line_total_minor - self.discount_minor
+
+    def title_in(self, lang: str) -> str:
+        """The title as sold, in `lang` (ar|fr|en); else in its maker's language, else any other.
+
+        Lines older than migration 0009 without any may fall back to `title`, the order's own.
+        """
+        return tr(self, "title", lang) or self.title
+
+    def maker_in(self, lang: str) -> str:
+        """The maker's name as sold: Arabic script on Arabic pages when known, else Latin."""
+        return (
+            self.artisan_name_ar if (lang == "ar" and self.artisan_name_ar) else self.artisan_name
+        )
 
 
 class OrderEvent(db.Model):

@@ -183,7 +183,11 @@ class Refund(db.Model):
     restock: Mapped[bool] = mapped_column(default=False)
     reference: Mapped[str | None] = mapped_column(String(120))
     idempotency_key: Mapped[str | None] = mapped_column(String(80), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # Stripe's id of the refund (re_...), unique: whoever records it first books it, so the
+    # shop's own booking and Stripe's events about the same refund book it once (0009).
+    stripe_refund_id: Mapped[str | None] = mapped_column(String(80), unique=True)
+    # Who gave the money back; empty for a refund first learnt of from Stripe's webhook.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
     order: Mapped[Order] = relationship()

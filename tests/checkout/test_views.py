@@ -91,7 +91,7 @@ def test_stripe_checkout_opens_a_session_for_the_hold(
     params = fake_stripe.creates()[0]["params"]
     line = order.lines[0]
     assert params["line_items"][0]["price_data"]["product_data"]["name"] == (
-        f"{line.title} — {line.artisan_name}"
+        f"{line.title_in('ar')} — {line.maker_in('ar')}"
     )
     assert params["metadata"]["order_number"] == order.number
     assert (_stock(app, pieces["pot"]), _stock(app, pieces["rug"])) == (1, 0)

@@ -9,6 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from storefront.catalog.models import Product
+from storefront.checkout import stripe_gateway as sg
+from storefront.checkout.gateways import stripe_settings
 from storefront.checkout.models import StripeEvent
 from storefront.extensions import db
 from storefront.ledger.models import EntryKind, LedgerEntry
@@ -185,16 +187,27 @@ def test_async_payment_succeeded_pays(app, client, fake_stripe, placed):
     assert _order(app).status == OrderStatus.PAID and _ledger(app) == 4
 
 
+def _refund_at_stripe(app, payment_intent, amount):
+    """A refund made in Stripe's dashboard: no metadata from the shop."""
+    return sg.refund_payment(
+        stripe_settings(app.config),
+        payment_intent=payment_intent,
+        amount_minor=amount,
+        idempotency_key=f"dashboard-{payment_intent}-{amount}",
+    )
+
+
 def test_full_refund_at_stripe_is_booked(app, client, fake_stripe, placed, pieces):
     paid = fake_stripe.pay(placed)
     _post(client, fake_stripe, fake_stripe.event("checkout.session.completed", paid))
-    charge = dict(
-        fake_stripe.charges[paid["payment_intent"]],
-        amount_refunded=paid["amount_total"],
-        refunded=True,
-    )
+    _refund_at_stripe(app, paid["payment_intent"], paid["amount_total"])
+    charge = fake_stripe.charges[paid["payment_intent"]]
+    assert charge["refunded"] is True
     response = _post(client, fake_stripe, fake_stripe.event("charge.refunded", charge))
     assert response.get_json()["outcome"] == "refund booked"
+    [stripe_refund] = fake_stripe.refunds.values()
+    again = _post(client, fake_stripe, fake_stripe.event("refund.created", stripe_refund))
+    assert again.get_json()["outcome"] == "already booked"
     order = _order(app)
     assert order.status == OrderStatus.REFUNDED and "Refunded in full" in order.attention_reason
     with app.app_context():
@@ -212,10 +225,16 @@ def test_full_refund_at_stripe_is_booked(app, client, fake_stripe, placed, piece
 def test_partial_refund_at_stripe_is_flagged(app, client, fake_stripe, placed):
     paid = fake_stripe.pay(placed)
     _post(client, fake_stripe, fake_stripe.event("checkout.session.completed", paid))
-    charge = dict(fake_stripe.charges[paid["payment_intent"]], amount_refunded=5000)
+    _refund_at_stripe(app, paid["payment_intent"], 5000)
+    charge = fake_stripe.charges[paid["payment_intent"]]
     response = _post(client, fake_stripe, fake_stripe.event("charge.refunded", charge))
     assert response.get_json()["outcome"] == "flagged"
-    assert "record the returned pieces" in _order(app).attention_reason
+    reason = _order(app).attention_reason
+    assert "record the returned pieces" in reason
+    # The same refund told again (another event) asks once, and books nothing.
+    [stripe_refund] = fake_stripe.refunds.values()
+    _post(client, fake_stripe, fake_stripe.event("refund.created", stripe_refund))
+    assert _order(app).attention_reason == reason and _ledger(app) == 4
 
 
 def test_unknown_event_types_are_acknowledged(client, fake_stripe):

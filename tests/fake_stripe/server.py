@@ -232,6 +232,13 @@ class FakeStripe:
             return copy.deepcopy(session)
         if method == "POST" and path == "/v1/refunds":
             return self._refund(params)
+        if method == "GET" and path == "/v1/refunds":
+            intent = params.get("payment_intent")
+            found = [
+                copy.deepcopy(r) for r in self.refunds.values() if r["payment_intent"] == intent
+            ]
+            found.sort(key=lambda r: -r["created"])  # newest first, as Stripe lists them
+            return {"object": "list", "url": "/v1/refunds", "has_more": False, "data": found}
         raise StripeFailure(404, "invalid_request_error", f"Unrecognized request URL ({path})")
 
     def _create_session(self, params: dict) -> dict:

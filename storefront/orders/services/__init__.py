@@ -4,6 +4,7 @@ from .placing import DEFAULT_COMMISSION_BPS, create_order, new_order_number, tak
 from .status import (
     cancel_order,
     flag_order,
+    lock_order,
     mark_paid,
     mark_paid_after_release,
     order_by_number,
@@ -17,6 +18,7 @@ __all__ = [
     "cancel_order",
     "create_order",
     "flag_order",
+    "lock_order",
     "mark_paid",
     "mark_paid_after_release",
     "new_order_number",

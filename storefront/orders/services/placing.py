@@ -110,6 +110,10 @@ def create_order(
 ) -> Order:
     """Create an order for either channel: snapshot the lines and take the stock.
 
+    Each line keeps what was sold as it was at this moment: the title in every language the
+    piece has (and the order's own in `title`), SKU, the maker's Latin and Arabic names, shop
+    number, price and commission rate, so later catalog edits never change an order.
+
     lines are (product_id, quantity); repeated products are merged. Pieces must be live; made-to-
     order pieces take no stock. The discount is shared over the lines in proportion to their totals
     (largest remainder, so the shares add up exactly). The order row (with its unique checkout_key)
@@ -175,8 +179,13 @@ def create_order(
                 product_id=product.id,
                 artisan_id=artisan.id,
                 title=tr(product, "title", locale)[:200],
+                title_ar=(product.title_ar or None) and product.title_ar[:200],
+                title_fr=(product.title_fr or None) and product.title_fr[:200],
+                title_en=(product.title_en or None) and product.title_en[:200],
+                source_lang=product.source_lang or "ar",
                 sku=product.sku,
-                artisan_name=artisan.display_name(locale),
+                artisan_name=artisan.name[:120],
+                artisan_name_ar=(artisan.name_ar or None) and artisan.name_ar[:120],
                 shop_number=artisan.shop.number,
                 craft_slug=product.craft.slug,
                 unit_price_minor=product.price_minor,

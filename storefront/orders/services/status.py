@@ -169,6 +169,26 @@ def cancel_order(
     return True
 
 
+def lock_order(session: Session, order: Order) -> Order:
+    """Take the order's row lock until the transaction ends and re-read the order and its lines.
+
+    `SELECT ... FROM orders WHERE id = :id FOR UPDATE` on PostgreSQL: whoever books money back
+    on an order (a refund at the counter, Stripe's refund webhooks) takes it first, so one waits
+    for the other to commit and then sees its booking. SQLite has no row locks (the clause is
+    left out) and needs none: it has one writer at a time, and every such caller writes before
+    it reads what was booked.
+    """
+    session.execute(
+        select(Order)
+        .where(Order.id == order.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+    for line in order.lines:
+        session.refresh(line)
+    return order
+
+
 def flag_order(session: Session, order: Order, reason: str) -> None:
     """Ask staff to look at an order, keeping earlier reasons."""
     order.attention_reason = (

@@ -42,6 +42,12 @@ class ArtisanRow:
     share: int = 0
     online_pieces: int = 0
     online_gross: int = 0
+    # The maker's name in Arabic script, when known (the line's snapshot).
+    name_ar: str | None = None
+
+    def display_name(self, lang: str) -> str:
+        """The name in Arabic script for Arabic pages when known, otherwise the Latin one."""
+        return self.name_ar if (lang == "ar" and self.name_ar) else self.name
 
 
 @dataclass
@@ -114,7 +120,10 @@ def day_report(session: Session, day: date) -> DayReport:
     orders = {Channel.SHOWROOM: set(), Channel.ONLINE: set()}
     for line, channel in rows:
         row = artisans.setdefault(
-            line.artisan_id, ArtisanRow(line.artisan_id, line.artisan_name, line.shop_number)
+            line.artisan_id,
+            ArtisanRow(
+                line.artisan_id, line.artisan_name, line.shop_number, name_ar=line.artisan_name_ar
+            ),
         )
         orders[channel].add(line.order_id)
         pieces = line.quantity - line.refunded_quantity
@@ -178,16 +187,17 @@ CSV_COLUMNS = (
 )  # fmt: skip
 
 
-def report_csv(report: DayReport) -> str:
+def report_csv(report: DayReport, *, lang: str = "fr") -> str:
     """The report as CSV: one row per session, per artisan and for the day.
 
     Written by storefront.exports: amounts are MAD numbers (mad), opened_at and closed_at the
-    centre's local time, names guarded against formulas.
+    centre's local time, names guarded against formulas. Makers' names are in `lang`'s script
+    (Arabic for ar when known, else Latin).
     """
-    return write_csv(CSV_COLUMNS, _csv_rows(report))
+    return write_csv(CSV_COLUMNS, _csv_rows(report, lang))
 
 
-def _csv_rows(report: DayReport):
+def _csv_rows(report: DayReport, lang: str):
     for item in report.sessions:
         s, rec, rs = item.summary, item.reconciliation, item.register_session
         counted = [mad(rec.counted_cash_minor), mad(rec.cash_difference_minor)] if rec else ["", ""]
@@ -202,8 +212,9 @@ def _csv_rows(report: DayReport):
         ]  # fmt: skip
     for row in report.artisans:
         yield [
-            "artisan", row.shop_number, row.name, row.showroom_pieces, mad(row.showroom_gross),
-            mad(row.commission), mad(row.share), row.online_pieces, mad(row.online_gross),
+            "artisan", row.shop_number, row.display_name(lang), row.showroom_pieces,
+            mad(row.showroom_gross), mad(row.commission), mad(row.share), row.online_pieces,
+            mad(row.online_gross),
         ] + [""] * 11  # fmt: skip
     t = report.totals
     yield [

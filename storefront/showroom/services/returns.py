@@ -14,7 +14,7 @@ from storefront.audit import record_audit
 from storefront.errors import Conflict, DomainError
 from storefront.ledger.models import EntryKind
 from storefront.orders.models import Channel, Order, OrderLine, OrderStatus
-from storefront.orders.services import refund_order_lines
+from storefront.orders.services import flag_order, lock_order, refund_order_lines
 
 from ..models import Refund, RefundLine, RegisterSession, ShowroomPayment, TenderMethod
 from .drawer import drawer_summary, hold_open
@@ -114,12 +114,185 @@ def _give_back(
     if refund.method == TenderMethod.STRIPE:
         if stripe_refunder is None or not order.payment_reference:
             raise DomainError(_("Online refunds are not available right now."))
-        refund.reference = stripe_refunder(
+        refund.reference = refund.stripe_refund_id = stripe_refunder(
             order.payment_reference,
             refund.amount_minor,
             f"showroom-refund-{refund_key[:60]}",
-            {"order_number": order.number, "showroom_refund_id": str(refund.id)},
+            stripe_metadata(order, refund),
         )
+
+
+def _book(
+    session: Session, order: Order, refund: Refund, chosen: list[tuple[OrderLine, int]]
+) -> None:
+    """Write the refund row (its unique keys first), reverse the lines in the ledger, and set
+    its amount to what the ledger reversed. Raises Conflict when a key was already recorded.
+    """
+    session.add(refund)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise Conflict(_("This return was already recorded.")) from exc
+    entries = refund_order_lines(
+        session,
+        order,
+        chosen,
+        restock=refund.restock,
+        refund_id=refund.id,
+        user_id=refund.user_id,
+        reason=refund.reason,
+    )
+    for line, quantity in chosen:
+        amount = -sum(
+            e.amount_minor
+            for e in entries
+            if e.order_line_id == line.id and e.kind == EntryKind.REFUND
+        )
+        refund.lines.append(
+            RefundLine(order_line_id=line.id, quantity=quantity, amount_minor=amount)
+        )
+    refund.amount_minor = sum(rl.amount_minor for rl in refund.lines)
+    session.flush()
+
+
+# Stripe keeps metadata values up to 500 characters; longer line lists are left out.
+METADATA_VALUE_LIMIT = 500
+
+
+def stripe_metadata(order: Order, refund: Refund) -> dict[str, str]:
+    """What a refund sent through Stripe carries, so its webhook can book it if we did not.
+
+    order_number, refund_key (the return form's one-time key), lines ("<order line id>:<units>"
+    joined by commas), restock ("1" or "0") and reason. All of it comes from the form, so a
+    retry of the same form sends the very same request, as Stripe's idempotency requires.
+    """
+    lines = ",".join(f"{rl.order_line_id}:{rl.quantity}" for rl in refund.lines)
+    metadata = {
+        "order_number": order.number,
+        "refund_key": refund.idempotency_key or "",
+        "restock": "1" if refund.restock else "0",
+        "reason": refund.reason,
+    }
+    if len(lines) <= METADATA_VALUE_LIMIT:
+        metadata["lines"] = lines
+    return metadata
+
+
+def _metadata_lines(order: Order, text: str | None) -> list[tuple[OrderLine, int]] | None:
+    """The (line, units) a refund's metadata names, if all are this order's and still refundable."""
+    by_id = {line.id: line for line in order.lines}
+    chosen: list[tuple[OrderLine, int]] = []
+    for item in (text or "").split(","):
+        line_id, _sep, units = item.partition(":")
+        if not (line_id.isascii() and line_id.isdigit() and units.isascii() and units.isdigit()):
+            return None
+        line, quantity = by_id.get(int(line_id)), int(units)
+        if line is None or not 0 < quantity <= line.quantity - line.refunded_quantity:
+            return None
+        chosen.append((line, quantity))
+    return chosen or None
+
+
+def _flag_once(session: Session, order: Order, note: str) -> str:
+    if note not in (order.attention_reason or ""):
+        flag_order(session, order, note)
+    return "flagged"
+
+
+def stripe_refunds_booked(session: Session, order: Order) -> int:
+    """What the shop has booked as refunded through Stripe for an order, in minor units."""
+    total = session.scalar(
+        select(func.coalesce(func.sum(Refund.amount_minor), 0)).where(
+            Refund.order_id == order.id, Refund.stripe_refund_id.is_not(None)
+        )
+    )
+    return int(total or 0)
+
+
+def record_stripe_refund(session: Session, order: Order, stripe_refund: dict) -> str:
+    """Book a refund Stripe reports (a Refund object: id, amount, status, metadata) once.
+
+    The caller holds the order's lock (orders.services.lock_order), the same lock the counter
+    takes before it refunds, so the shop's own booking of this refund has either committed or
+    rolled back by now. Then, keyed on Stripe's refund id (unique on refunds):
+    - already recorded (by the counter, or an earlier event): nothing; "already booked";
+    - sent by the shop but not recorded (its request failed after Stripe refunded): booked
+      here from its metadata (the return form's lines, restock and reason, under the form's
+      key, so the form sent again finds it); "refund booked";
+    - made outside the shop (Stripe's dashboard): the remaining lines are booked when the
+      order is now refunded in full, and staff asked to check the stock; otherwise staff are
+      asked to record the returned pieces ("flagged", once per refund);
+    - failed or cancelled at Stripe: nothing is booked; if it was, staff are told.
+    Returns the outcome for the event log.
+    """
+    refund_id = str(stripe_refund.get("id") or "")[:80]
+    amount = int(stripe_refund.get("amount") or 0)
+    metadata = stripe_refund.get("metadata") or {}
+    status = stripe_refund.get("status")
+    known = session.scalar(select(Refund).where(Refund.stripe_refund_id == refund_id))
+    if status in ("failed", "canceled"):
+        if known is None:
+            return f"refund {status}"
+        return _flag_once(
+            session,
+            order,
+            f"Stripe refund {refund_id} ({amount}) {status}: the money did not go back.",
+        )
+    if known is not None:
+        return "already booked"
+    key = str(metadata.get("refund_key") or "")[:80]
+    mine = refund_by_key(session, key) if key else None
+    if mine is not None:
+        mine.stripe_refund_id = mine.stripe_refund_id or refund_id
+        mine.reference = mine.reference or refund_id
+        session.flush()
+        return "already booked"
+    if key and order.status in REFUNDABLE:
+        chosen = _metadata_lines(order, metadata.get("lines"))
+        if chosen is not None:
+            refund = Refund(
+                order_id=order.id,
+                method=TenderMethod.STRIPE,
+                amount_minor=0,
+                reason=(str(metadata.get("reason") or "") or "refunded through Stripe")[:200],
+                restock=metadata.get("restock") == "1",
+                reference=refund_id,
+                idempotency_key=key,
+                stripe_refund_id=refund_id,
+            )
+            _book(session, order, refund, chosen)
+            if refund.amount_minor != amount:
+                _flag_once(
+                    session,
+                    order,
+                    f"Stripe refund {refund_id} is {amount}; its pieces come to "
+                    f"{refund.amount_minor}.",
+                )
+            return "refund booked"
+    remaining = [(ln, ln.quantity - ln.refunded_quantity) for ln in order.lines]
+    remaining = [(ln, q) for ln, q in remaining if q > 0]
+    whole = stripe_refunds_booked(session, order) + amount >= order.total_minor
+    if whole and remaining and order.status in REFUNDABLE:
+        refund = Refund(
+            order_id=order.id,
+            method=TenderMethod.STRIPE,
+            amount_minor=0,
+            reason="refunded in full at Stripe",
+            restock=False,
+            reference=refund_id,
+            stripe_refund_id=refund_id,
+        )
+        _book(session, order, refund, remaining)
+        flag_order(
+            session, order, "Refunded in full at Stripe; check whether the pieces return to stock."
+        )
+        return "refund booked"
+    return _flag_once(
+        session,
+        order,
+        f"Stripe refund {refund_id} of {amount} was not made by the shop: record the returned "
+        "pieces.",
+    )
 
 
 def refund_at_counter(
@@ -145,9 +318,17 @@ def refund_at_counter(
     it must hold enough, else DomainError); the card terminal needs its reference and gives
     back at most what the order paid by card (DomainError otherwise); an online
     Stripe order is refunded through `stripe_refunder` with `refund_key` as Stripe's idempotency
-    key, so a retried form refunds once. Raises DomainError for a bad choice of lines or method.
+    key, so a retried form refunds once, and the Stripe refund id is kept (unique). The order's
+    row is locked first (see record_stripe_refund, which Stripe's webhooks call under the same
+    lock), and a form whose key is already recorded gets that refund back. Raises DomainError
+    for a bad choice of lines or method.
     """
     method = TenderMethod(method)
+    # Stripe's refund webhooks take the same lock before they look at what is booked.
+    lock_order(session, order)
+    done = refund_by_key(session, refund_key)
+    if done is not None:
+        return done
     _check_request(session, order, method, reason, reference, register_session)
     chosen = _chosen_lines(order, items)
     refund = Refund(
@@ -161,31 +342,7 @@ def refund_at_counter(
         idempotency_key=refund_key[:80],
         user_id=user.id,
     )
-    session.add(refund)
-    try:
-        session.flush()
-    except IntegrityError as exc:
-        raise Conflict(_("This return was already recorded.")) from exc
-    entries = refund_order_lines(
-        session,
-        order,
-        chosen,
-        restock=restock,
-        refund_id=refund.id,
-        user_id=user.id,
-        reason=refund.reason,
-    )
-    for line, quantity in chosen:
-        amount = -sum(
-            e.amount_minor
-            for e in entries
-            if e.order_line_id == line.id and e.kind == EntryKind.REFUND
-        )
-        refund.lines.append(
-            RefundLine(order_line_id=line.id, quantity=quantity, amount_minor=amount)
-        )
-    refund.amount_minor = sum(rl.amount_minor for rl in refund.lines)
-    session.flush()
+    _book(session, order, refund, chosen)
 
     _give_back(session, refund, order, register_session, stripe_refunder, refund_key)
     session.flush()

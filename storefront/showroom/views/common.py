@@ -110,7 +110,7 @@ def stripe_refunder() -> services.returns.StripeRefunder | None:
         except stripe_gateway.GatewayError as exc:
             from storefront.errors import DomainError
 
-            raise DomainError(_stripe_failed(), status_code=502) from exc
+            raise DomainError(_stripe_failed(exc.retryable), status_code=502) from exc
         return state.id
 
     return refund
@@ -122,7 +122,9 @@ def _not_found() -> str:
     return _("We could not find this page. It may have moved or been removed.")
 
 
-def _stripe_failed() -> str:
+def _stripe_failed(retryable: bool) -> str:
     from flask_babel import gettext as _
 
+    if retryable:  # no answer, or a server error: Stripe may have refunded all the same
+        return _("Stripe did not answer. Send the form again: it will not refund twice.")
     return _("Stripe did not accept the refund. Nothing was refunded; please try again.")

@@ -9,7 +9,7 @@ from storefront.accounts.access import staff_required
 from storefront.errors import NotFound
 from storefront.exports import csv_response
 from storefront.extensions import db
-from storefront.i18n import tr
+from storefront.i18n import current_lang, tr
 from storefront.inputs import FIRST_DAY, LAST_DAY, parse_day
 
 from .. import services
@@ -44,9 +44,13 @@ def reconciliation(day: str):
     """Per session and for the day: takings by method, expected against counted, per artisan."""
     when = _day(day)
     report = services.day_report(db.session, when)
+    lang = current_lang()
     crafts = bar_chart([(tr(c, "name") if c else slug, s, o) for c, slug, s, o in report.crafts])
     makers = bar_chart(
-        [(f"{r.shop_number} · {r.name}", r.showroom_gross, r.online_gross) for r in report.artisans]
+        [
+            (f"{r.shop_number} · {r.display_name(lang)}", r.showroom_gross, r.online_gross)
+            for r in report.artisans
+        ]
     )
     return render_template(
         "showroom/reconciliation.html",
@@ -63,5 +67,5 @@ def reconciliation(day: str):
 def reconciliation_csv(day: str):
     """The day's reconciliation as CSV (storefront.exports: amounts in MAD, a BOM)."""
     when = _day(day.removesuffix(".csv"))
-    body = services.report_csv(services.day_report(db.session, when))
+    body = services.report_csv(services.day_report(db.session, when), lang=current_lang())
     return csv_response(body, f"reconciliation-{when.isoformat()}.csv")

@@ -79,7 +79,7 @@
         changeOut.textContent = "—";
       } else {
         var change = cash - (total - card);
-        changeOut.textContent = change >= 0 ? show(change) : "−" + show(-change);
+        changeOut.textContent = show(change);  // Intl puts the locale's own minus sign
       }
     };
     pay.addEventListener("input", update);

@@ -1,7 +1,7 @@
 """Page-cache triggers: a stock update records a catalog change only when pages show it
 
-Revision ID: 0011
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 
 A public page shows a piece's stock only as a band: "In stock" above 3, "Only N left" from 3 to
 1, "Sold out" at 0, and the add-to-cart quantity list up to min(stock, 20). Every sale used to
@@ -13,8 +13,8 @@ changed. Inserts and deletes, and every write to images, artisans, shops and cra
 import sqlalchemy as sa
 from alembic import context, op
 
-revision = '0011'
-down_revision = '0008'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
