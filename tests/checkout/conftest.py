@@ -51,3 +51,13 @@ def fill_cart(client):
 def checkout_form():
     """A valid checkout form (pickup); copy and change it per test."""
     return dict(CHECKOUT_FORM)
+
+
+@pytest.fixture
+def placed(app, client, pieces, fill_cart, checkout_form, fake_stripe):  # noqa: F811
+    """An online order for the pot and the rug, waiting on a fake Stripe session (its id)."""
+    fill_cart(pieces["pot"])
+    fill_cart(pieces["rug"])
+    assert client.post("/checkout", data=checkout_form).status_code == 303
+    [session_id] = fake_stripe.sessions
+    return session_id

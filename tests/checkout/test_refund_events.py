@@ -18,13 +18,9 @@ pytestmark = pytest.mark.usefixtures("stripe_config")
 
 
 @pytest.fixture
-def paid(app, client, pieces, fill_cart, checkout_form, fake_stripe):
+def paid(app, placed, fake_stripe):
     """The pot and the rug bought online and paid at Stripe."""
-    fill_cart(pieces["pot"])
-    fill_cart(pieces["rug"])
-    assert client.post("/checkout", data=checkout_form).status_code == 303
-    [session_id] = fake_stripe.sessions
-    paid = fake_stripe.pay(session_id)
+    paid = fake_stripe.pay(placed)
     assert _webhook(app, fake_stripe, fake_stripe.event("checkout.session.completed", paid))
     return paid
 

@@ -19,16 +19,6 @@ from storefront.orders.models import Order, OrderStatus
 pytestmark = pytest.mark.usefixtures("stripe_config")
 
 
-@pytest.fixture
-def placed(app, client, pieces, fill_cart, checkout_form, fake_stripe):
-    """An online order for the pot and the rug, waiting on a fake Stripe session."""
-    fill_cart(pieces["pot"])
-    fill_cart(pieces["rug"])
-    assert client.post("/checkout", data=checkout_form).status_code == 303
-    [session_id] = fake_stripe.sessions
-    return session_id
-
-
 def _post(client, fake, event, *, timestamp=None, secret=None):
     payload = json.dumps(event).encode()
     header = fake.sign(payload, timestamp=timestamp, secret=secret)
