@@ -2,28 +2,39 @@
 
 Every timestamp is stored as naive UTC, so SQLite and PostgreSQL compare them alike. Days and
 months, and every time a person reads, are the centre's: the zone of the `TIMEZONE` setting
-(Africa/Casablanca by default), read from the IANA database through zoneinfo. Morocco is UTC+1
-most of the year and UTC+0 around Ramadan; the database knows each year's changes, so nothing
-here adds a fixed offset. The zone is process-wide: create_app sets it from the configuration
-(services never import flask, yet cut days with it).
+(Africa/Casablanca by default), read from the IANA database through zoneinfo: the copy pytz
+ships, which Flask-Babel formats every shown time with, so the days counted and the times shown
+come from one release of the database, the one the lock file pins (not the system's). The
+database knows each year's rules for Morocco (UTC+1 most of the year and UTC+0 around Ramadan
+until 2026; UTC+0 from 2026-09-20 in tz 2026f), so nothing here adds a fixed offset. The zone
+is process-wide: create_app sets it from the configuration (services never import flask, yet
+cut days with it).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
+
+import pytz
 
 DEFAULT_TIMEZONE = "Africa/Casablanca"
 
-_zone = ZoneInfo(DEFAULT_TIMEZONE)
-
 
 def zone_named(name: str) -> ZoneInfo:
-    """The IANA zone `name` ("Africa/Casablanca"); raises ValueError for an unknown name."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone {name!r}") from exc
+    """The IANA zone `name` ("Africa/Casablanca"); raises ValueError for an unknown name.
+
+    Read from pytz's copy of the database (pytz.open_resource), the one Flask-Babel converts
+    shown times with: the system's copy may be an older release (Morocco changed its rules in
+    2026), and two releases would put a sale on one day in the books and another on screen.
+    """
+    if name not in pytz.all_timezones_set:
+        raise ValueError(f"unknown time zone {name!r}")
+    with pytz.open_resource(name) as data:
+        return ZoneInfo.from_file(data, key=name)
+
+
+_zone = zone_named(DEFAULT_TIMEZONE)
 
 
 def set_local_zone(name: str) -> ZoneInfo:

@@ -6,7 +6,7 @@ Fixed instants only. Morocco is UTC+1 most of 2026 and UTC+0 from 2026-02-15 02:
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 
 import pytest
 from flask import render_template_string
@@ -70,10 +70,27 @@ def test_months_are_local_months_across_ramadan():
         datetime(2026, 1, 31, 23, 0),
         datetime(2026, 3, 1, 0, 0),
     )
+    # The database the lock file pins (pytz 2026.6, tz 2026f): Morocco at UTC+0 from 2026-09-20.
     assert local_month_bounds(date(2026, 12, 31)) == (
-        datetime(2026, 11, 30, 23, 0),
-        datetime(2026, 12, 31, 23, 0),
+        datetime(2026, 12, 1, 0, 0),
+        datetime(2027, 1, 1, 0, 0),
     )
+
+
+def test_days_counted_and_times_shown_come_from_one_database(app):
+    """Every hour of 2024 to 2027: the books' local time is the one pages show (Flask-Babel)."""
+    from datetime import timedelta
+
+    from flask_babel import to_user_timezone
+
+    with app.test_request_context("/"):
+        moment, end, disagree = datetime(2024, 1, 1), datetime(2028, 1, 1), []
+        while moment < end:
+            shown = to_user_timezone(moment.replace(tzinfo=UTC)).replace(tzinfo=None)
+            if to_local(moment).replace(tzinfo=None) != shown:
+                disagree.append(moment)
+            moment += timedelta(hours=1)
+    assert disagree == []
 
 
 def test_order_numbers_carry_the_local_day():
