@@ -95,11 +95,27 @@ def set_rates(
     return rows
 
 
+# CLDR's two-letter territories that no address is in: groupings (EU, EZ, UN, QO), pseudo
+# and unknown regions (XA, XB, ZZ), and codes ISO 3166-1 only reserves for parts of a country
+# (AC Ascension, CP Clipperton, DG Diego Garcia, EA Ceuta and Melilla, IC Canaries, TA Tristan).
+NOT_COUNTRIES = frozenset(
+    {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ", "AC", "CP", "DG", "EA", "IC", "TA"}
+)
+
+
 def countries(lang: str) -> list[tuple[str, str]]:
-    """(code, name) of every country in the buyer's language, Morocco first, then by name."""
+    """(code, name) of every country in the buyer's language, Morocco first, then by name.
+
+    Codes are ISO 3166-1 alpha-2 (and XK, Kosovo, which Stripe and carriers take); the names
+    are CLDR's, through Babel.
+    """
     names = Locale.parse(lang).territories
     listed = sorted(
-        ((code, name) for code, name in names.items() if len(code) == 2 and code.isalpha()),
+        (
+            (code, name)
+            for code, name in names.items()
+            if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES and code != "MA"
+        ),
         key=lambda item: item[1],
     )
-    return [("MA", names["MA"])] + [item for item in listed if item[0] not in ("MA", "ZZ")]
+    return [("MA", names["MA"]), *listed]

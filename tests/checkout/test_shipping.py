@@ -99,3 +99,14 @@ def test_rate_rows_read_typed_prices_and_refuse_odd_row_numbers(app, client, log
     assert 'name="europe-1-grams" value="3000"' in page and 'value="1\u202f300,00"' in page
     page = client.get("/admin/shipping").get_data(as_text=True)
     assert 'name="morocco-0-price" value="1250.00"' in page
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr", "en"])
+def test_the_country_list_holds_countries_only(lang):
+    from storefront.checkout.shipping import countries
+
+    codes = [code for code, _name in countries(lang)]
+    assert codes[0] == "MA" and len(codes) == len(set(codes))
+    assert {"FR", "ES", "US", "GB", "DE", "JP", "SN", "XK"} <= set(codes)
+    assert not {"EU", "EZ", "UN", "QO", "ZZ", "XA", "CP", "IC"} & set(codes)
+    assert 245 <= len(codes) <= 252  # ISO 3166-1's 249 codes and Kosovo, as CLDR names them
