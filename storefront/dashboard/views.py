@@ -22,7 +22,7 @@ from storefront.catalog.services import all_crafts
 from storefront.errors import DomainError, NotFound
 from storefront.exports import csv_response
 from storefront.extensions import db
-from storefront.i18n import current_lang
+from storefront.i18n import current_lang, tr
 from storefront.inputs import FIRST_DAY, LAST_DAY, BadInput, parse_month
 from storefront.jobs import photos_stored
 from storefront.ledger.services import balance_for_artisan, sales_for_artisan
@@ -46,7 +46,7 @@ def _own_image(image_id: int) -> ProductImage:
 def _listing_form(product: Product | None = None) -> ListingForm:
     form = ListingForm(obj=product)
     form.craft_id.choices = [
-        SelectChoice(c.id, c.name_ar if current_user.locale == "ar" else c.name_fr)
+        SelectChoice(c.id, tr(c, "name"))  # in the page's language, like every label
         for c in all_crafts(db.session)
         if c.kind == "productive"
     ]

@@ -321,3 +321,12 @@ def test_photo_description_and_order_are_checked(client, session, workshop):
     session.expire_all()
     assert [image.id for image in product.images] == [second.id, first.id]
     assert first.alt == "Tajine vert"
+
+
+@pytest.mark.parametrize(("lang", "name"), [("en", "Craft"), ("fr", "Artisanat"), ("ar", "حرفة")])
+def test_the_craft_list_is_in_the_pages_language(client, workshop, lang, name):
+    """The artisan reads Arabic by default, but the page in English lists English crafts."""
+    page = client.get(f"/dashboard/listings/new?lang={lang}").get_data(as_text=True)
+    craft = workshop["craft"]
+    number = craft.name_en.split()[-1]
+    assert f'value="{craft.id}">{name} {number}</option>' in page
