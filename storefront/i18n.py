@@ -59,12 +59,13 @@ def init_i18n(app: Flask) -> None:
 
     @app.after_request
     def remember_lang(response):
+        # The language first: a redirect renders nothing, so ?lang= is read here, not before.
+        response.headers.setdefault("Content-Language", current_lang())
         lang = g.pop("set_lang_cookie", None)
         if lang:
             response.set_cookie(
                 LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
             )
-        response.headers.setdefault("Content-Language", current_lang())
         return response
 
     app.jinja_env.globals.update(

@@ -32,6 +32,18 @@ def test_chosen_language_is_remembered(client):
     assert "خريطة منطقة الأنشطة" in html
 
 
+def test_a_language_chosen_on_a_redirect_is_remembered(client, session, login):
+    """/staff/reconciliation?lang=ar redirects to today's page, which must be in Arabic."""
+    from tests.factories import make_user
+
+    login(make_user(session, role="staff"))
+    session.commit()
+    response = client.get("/staff/reconciliation?lang=ar")
+    assert response.status_code == 302 and "lang=ar" in response.headers["Set-Cookie"]
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in html
+
+
 @pytest.mark.parametrize("lang", TRANSLATED)
 def test_every_visible_string_is_translated(lang):
     assert missing(lang) == []
