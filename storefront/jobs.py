@@ -149,16 +149,22 @@ def current_jobs() -> Jobs:
     return current_app.extensions["jobs"]
 
 
+def _enqueue_after_commit(task: str) -> None:
+    # The request has committed its work: a queue that cannot be reached must not fail it, and
+    # the task's every-minute run does what this one would have.
+    try:
+        getattr(current_jobs(), task)()
+    except Exception as exc:  # any storage failure
+        log.warning("%s not enqueued (its minute run will do it): %s", task, exc)
+
+
 def mail_queued() -> None:
     """After a commit that queued mail, have the worker send it now; never fails the request.
 
     If the queue cannot be reached the message still waits in the outbox, and the worker's
     every-minute run sends it.
     """
-    try:
-        current_jobs().deliver_mail()
-    except Exception as exc:  # any storage failure: the request has already committed its work
-        log.warning("deliver_mail not enqueued (the minute sweep will send the mail): %s", exc)
+    _enqueue_after_commit("deliver_mail")
 
 
 def photos_stored() -> None:
@@ -167,10 +173,7 @@ def photos_stored() -> None:
     Never fails the request: if the queue cannot be reached, the photos wait with no widths
     (pages show a placeholder of their size) and the worker's every-minute run makes them.
     """
-    try:
-        current_jobs().make_variants()
-    except Exception as exc:  # any storage failure: the request has already committed its work
-        log.warning("make_variants not enqueued (the minute sweep will make them): %s", exc)
+    _enqueue_after_commit("make_variants")
 
 
 @click.command("worker")

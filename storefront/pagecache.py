@@ -145,9 +145,9 @@ def _etag(key: tuple) -> str:
     return hashlib.blake2b(repr((key, raw)).encode(), digest_size=12).hexdigest()
 
 
-def _conditional(response: Response, key: tuple) -> Response:
+def _conditional(response: Response, tag: str) -> Response:
     # Per visitor (the token), and checked again at every visit: a revisit answers 304.
-    response.set_etag(_etag(key), weak=True)
+    response.set_etag(tag, weak=True)
     response.headers["Cache-Control"] = "private, no-cache"
     return response
 
@@ -172,14 +172,17 @@ def cached_page(view: Callable) -> Callable:
             token = g.get(current_app.config["WTF_CSRF_FIELD_NAME"])
             stored = body.replace(token, CSRF_MARKER) if token else body
             store.put(key, (stored, response.headers.get("Content-Type")))
-            return _conditional(response, key)
-        if request.if_none_match and request.if_none_match.contains_weak(_etag(key)):
-            # A revisit: the copy this visitor holds is current, and so is its token.
-            return _conditional(current_app.response_class(status=304), key)
+            return _conditional(response, _etag(key))
+        if request.if_none_match:
+            tag = _etag(key)
+            if request.if_none_match.contains_weak(tag):
+                # A revisit: the copy this visitor holds is current, and so is its token.
+                return _conditional(current_app.response_class(status=304), tag)
         body, content_type = entry
         if CSRF_MARKER in body:
             body = body.replace(CSRF_MARKER, generate_csrf())
-        return _conditional(current_app.response_class(body, content_type=content_type), key)
+        # After generate_csrf: a visitor new to the shop has a session token only now.
+        return _conditional(current_app.response_class(body, content_type=content_type), _etag(key))
 
     wrapped.page_cached = True
     return wrapped

@@ -68,11 +68,6 @@ def to_utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None)
 
 
-def local_now() -> datetime:
-    """The current time in the centre's zone (aware)."""
-    return to_local(utcnow())
-
-
 def local_date(moment: datetime | None = None) -> date:
     """The centre's calendar day of a naive-UTC moment, or of now."""
     return to_local(moment or utcnow()).date()

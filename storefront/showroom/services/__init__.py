@@ -1,7 +1,6 @@
 """Showroom services: the drawer, the point of sale, returns, labels and the day's report."""
 
 from storefront.timeutil import local_date
-from storefront.timeutil import local_day_bounds as day_bounds
 
 from .closing import close_register, record_adjustment, sign_off
 from .drawer import (
@@ -38,7 +37,6 @@ __all__ = [
     "approve_discount",
     "close_register",
     "count_total",
-    "day_bounds",
     "day_report",
     "drawer_summary",
     "find_by_scan",
