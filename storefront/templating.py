@@ -62,6 +62,11 @@ def media_url(path: str) -> str:
     return current_app.config.get("MEDIA_URL", "/media/") + path
 
 
+def card_options() -> dict[str, str]:
+    """What the catalog's card loaders need of the request: its language and the photos' URL."""
+    return {"lang": current_lang(), "media_base": media_url("products/")}
+
+
 def weekday_name(iso_weekday: int) -> str:
     """The name of an ISO weekday (1 = Monday) in the request's language."""
     return get_day_names("wide", locale=get_locale())[(iso_weekday - 1) % 7]

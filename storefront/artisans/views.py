@@ -8,6 +8,7 @@ from storefront.catalog import services as catalog
 from storefront.extensions import db
 from storefront.inputs import parse_int
 from storefront.pagecache import cached_page
+from storefront.templating import card_options
 
 from . import services
 from .models import SHOP_COUNT
@@ -32,6 +33,7 @@ def artisan(slug: str):
         artisan_ids=[maker.id],
         page=_page_arg(),
         per_page=current_app.config["PER_PAGE"],
+        **card_options(),
     )
     return render_template("artisans/artisan.html", artisan=maker, page=page)
 
@@ -49,6 +51,7 @@ def shop(number: int):
         artisan_ids=[a.id for a in makers],
         page=_page_arg(),
         per_page=current_app.config["PER_PAGE"],
+        **card_options(),
     )
     layout = zone_layout(services.zone_shops(db.session))
     return render_template(

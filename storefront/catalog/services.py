@@ -6,12 +6,13 @@ import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Integer, Select, bindparam, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from storefront.artisans.models import Artisan, Shop
 
 from . import search
+from .cards import Card, card_rows, load_cards
 from .models import Craft, Product, ProductStatus
 
 MAX_PAGE = 10_000
@@ -41,9 +42,9 @@ class CatalogFilter:
 
 @dataclass(frozen=True)
 class Page:
-    """One page of results and what is needed to link to the others."""
+    """One page of results (product cards) and what is needed to link to the others."""
 
-    items: list[Product]
+    items: list[Card]
     total: int
     page: int
     per_page: int
@@ -61,10 +62,6 @@ def _with_cards(stmt: Select) -> Select:
         joinedload(Product.craft),
         selectinload(Product.public_images),
     )
-
-
-def _live() -> Select:
-    return select(Product).where(Product.status == ProductStatus.ACTIVE)
 
 
 def _conditions(session: Session, flt: CatalogFilter) -> list:
@@ -92,61 +89,85 @@ ORDERS = {
 }
 
 
-def _page(session: Session, conditions: list, order, page: int, per_page: int) -> Page:
+def _page(
+    session: Session,
+    conditions: list,
+    order,
+    page: int,
+    per_page: int,
+    *,
+    lang: str,
+    media_base: str,
+) -> Page:
     """Count, clamp the page number to the last page, and load that page's cards."""
     total = session.scalar(select(func.count(Product.id)).where(*conditions)) or 0
     page = min(max(1, page), max(1, math.ceil(total / per_page)))
-    stmt = _with_cards(
-        select(Product)
+    stmt = (
+        card_rows()
         .where(*conditions)
         .order_by(*order)
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
-    return Page(list(session.scalars(stmt).unique()), total, page, per_page)
+    cards = load_cards(session, stmt, lang=lang, media_base=media_base)
+    return Page(cards, total, page, per_page)
 
 
-def browse(session: Session, flt: CatalogFilter, *, per_page: int) -> Page:
-    """Filter, sort and page the live catalog: one count and two loading queries."""
-    return _page(session, _conditions(session, flt), ORDERS[flt.sort], flt.page, per_page)
+def browse(
+    session: Session, flt: CatalogFilter, *, per_page: int, lang: str, media_base: str
+) -> Page:
+    """Filter, sort and page the live catalog: one count and two loading queries.
+
+    lang (ar|fr|en) and media_base (the photos' URL prefix) shape the cards, see cards.py.
+    """
+    conditions = _conditions(session, flt)
+    return _page(
+        session, conditions, ORDERS[flt.sort], flt.page, per_page, lang=lang, media_base=media_base
+    )
+
+
+# Built once: a statement object keeps its cache key, so each page skips recomputing it.
+PRODUCT_BY_SLUG = _with_cards(
+    select(Product).where(
+        Product.slug == bindparam("slug"),
+        Product.status.in_([ProductStatus.ACTIVE, ProductStatus.ARCHIVED]),
+    )
+)
+MORE_BY_ARTISAN = (
+    card_rows()
+    .where(
+        Product.status == ProductStatus.ACTIVE,
+        Product.artisan_id == bindparam("artisan_id"),
+        Product.id != bindparam("product_id"),
+    )
+    .order_by(Product.created_at.desc(), Product.id.desc())
+    .limit(bindparam("limit", type_=Integer))
+)
+FEATURED = (
+    card_rows()
+    .where(Product.status == ProductStatus.ACTIVE)
+    # Featured pieces first, then the newest: (featured, newest) in one statement.
+    .order_by(Product.featured.desc(), Product.created_at.desc(), Product.id.desc())
+    .limit(bindparam("limit", type_=Integer))
+)
 
 
 def product_by_slug(session: Session, slug: str) -> Product | None:
     """A live or archived product with its maker, shop, craft and images; None if not public."""
-    stmt = _with_cards(
-        select(Product).where(
-            Product.slug == slug,
-            Product.status.in_([ProductStatus.ACTIVE, ProductStatus.ARCHIVED]),
-        )
-    )
-    return session.scalars(stmt).unique().one_or_none()
+    return session.scalars(PRODUCT_BY_SLUG, {"slug": slug}).unique().one_or_none()
 
 
-def more_by_artisan(session: Session, product: Product, *, limit: int = 4) -> list[Product]:
-    """Other live pieces by the same maker, newest first."""
-    stmt = _with_cards(
-        _live()
-        .where(Product.artisan_id == product.artisan_id, Product.id != product.id)
-        .order_by(Product.created_at.desc(), Product.id.desc())
-        .limit(limit)
-    )
-    return list(session.scalars(stmt).unique())
+def more_by_artisan(
+    session: Session, product: Product, *, lang: str, media_base: str, limit: int = 4
+) -> list[Card]:
+    """Other live pieces by the same maker, newest first, as cards."""
+    params = {"artisan_id": product.artisan_id, "product_id": product.id, "limit": limit}
+    return load_cards(session, MORE_BY_ARTISAN, params, lang=lang, media_base=media_base)
 
 
-def featured(session: Session, *, limit: int = 8) -> list[Product]:
-    """Pieces the centre features on the home page, topped up with the newest."""
-    order = (Product.created_at.desc(), Product.id.desc())
-    chosen = list(
-        session.scalars(
-            _with_cards(_live().where(Product.featured.is_(True)).order_by(*order).limit(limit))
-        ).unique()
-    )
-    if len(chosen) < limit:
-        newest = _with_cards(
-            _live().where(Product.featured.is_(False)).order_by(*order).limit(limit - len(chosen))
-        )
-        chosen += list(session.scalars(newest).unique())
-    return chosen
+def featured(session: Session, *, lang: str, media_base: str, limit: int = 8) -> list[Card]:
+    """Pieces the centre features on the home page, topped up with the newest, as cards."""
+    return load_cards(session, FEATURED, {"limit": limit}, lang=lang, media_base=media_base)
 
 
 def crafts_with_counts(session: Session) -> list[tuple[Craft, int]]:
@@ -170,12 +191,22 @@ def all_crafts(session: Session) -> list[Craft]:
     return list(session.scalars(select(Craft).order_by(Craft.position, Craft.id)))
 
 
-def products_of(session: Session, *, artisan_ids: list[int], page: int, per_page: int) -> Page:
-    """Live pieces by some artisans (one maker, or a shop's makers), newest first."""
+def products_of(
+    session: Session,
+    *,
+    artisan_ids: list[int],
+    page: int,
+    per_page: int,
+    lang: str,
+    media_base: str,
+) -> Page:
+    """Live pieces by some artisans (one maker, or a shop's makers), newest first, as cards."""
     if not artisan_ids:
         return Page([], 0, 1, per_page)
     conditions = [Product.status == ProductStatus.ACTIVE, Product.artisan_id.in_(artisan_ids)]
-    return _page(session, conditions, ORDERS[Sort.NEWEST], page, per_page)
+    return _page(
+        session, conditions, ORDERS[Sort.NEWEST], page, per_page, lang=lang, media_base=media_base
+    )
 
 
 def makers_to_meet(session: Session, *, limit: int = 6) -> list[Artisan]:

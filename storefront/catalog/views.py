@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from storefront.extensions import db
 from storefront.pagecache import cached_page
+from storefront.templating import card_options
 
 from . import services
 from .forms import parse_filter
@@ -22,7 +23,7 @@ def home():
     """Featured pieces, the crafts and some of the makers."""
     return render_template(
         "catalog/home.html",
-        featured=services.featured(db.session, limit=8),
+        featured=services.featured(db.session, limit=8, **card_options()),
         crafts=services.crafts_with_counts(db.session),
         makers=services.makers_to_meet(db.session, limit=6),
     )
@@ -33,7 +34,9 @@ def home():
 def products():
     """Browse and search the live catalog with filters, sorting and pages."""
     flt = parse_filter(request.args)
-    page = services.browse(db.session, flt, per_page=current_app.config["PER_PAGE"])
+    page = services.browse(
+        db.session, flt, per_page=current_app.config["PER_PAGE"], **card_options()
+    )
     notices = [_("Some filters were not understood and were left out.")] if flt.ignored else []
     return render_template(
         "catalog/products.html",
@@ -54,7 +57,7 @@ def product(slug: str):
     return render_template(
         "catalog/product.html",
         product=item,
-        more=services.more_by_artisan(db.session, item),
+        more=services.more_by_artisan(db.session, item, **card_options()),
     )
 
 
