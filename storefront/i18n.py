@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from babel import Locale
 from babel.support import NullTranslations
 from flask import Flask, current_app, g, has_request_context, request
 from flask.globals import _cv_app
 from flask_babel import get_locale, get_translations
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 from .extensions import babel
 
@@ -39,16 +39,14 @@ def select_locale() -> str:
 # replaces the state's locale, which is what both read.
 
 
-def _chosen_locale() -> Locale | None:
+def _babel_state():
     ctx = _cv_app.get(None)
-    state = ctx.g.__dict__.get("_flask_babel") if ctx is not None else None
-    locale = getattr(state, "babel_locale", None)
+    return ctx.g.__dict__.get("_flask_babel") if ctx is not None else None
+
+
+def _chosen_locale() -> Locale | None:
+    locale = getattr(_babel_state(), "babel_locale", None)
     return locale if locale is not None else get_locale()
-
-
-@lru_cache(maxsize=16)
-def _code(locale: Locale) -> str:
-    return str(locale)[:2]
 
 
 def current_lang() -> str:
@@ -56,20 +54,60 @@ def current_lang() -> str:
     if not has_request_context():
         return "fr"
     locale = _chosen_locale()
-    return _code(locale) if locale is not None else "fr"
+    state = _babel_state()
+    known = getattr(state, "shop_lang", None)
+    if known is not None and known[0] is locale:
+        return known[1]
+    code = str(locale)[:2] if locale is not None else "fr"
+    if state is not None:
+        state.shop_lang = (locale, code)
+    return code
 
 
 def translations() -> NullTranslations:
-    """The gettext catalog of the current locale (Flask-Babel's, kept per app and locale)."""
-    ctx = _cv_app.get(None)
-    if ctx is None:
-        return get_translations()
+    """The gettext catalog of the current locale (Flask-Babel's, kept per request and locale)."""
+    state = _babel_state()
     locale = _chosen_locale()
-    known = ctx.app.extensions["translations_by_locale"]
-    found = known.get(locale)
-    if found is None:
-        found = known[locale] = get_translations()
+    known = getattr(state, "shop_translations", None)
+    if known is not None and known[0] is locale:
+        return known[1]
+    found = get_translations()
+    if state is not None:
+        state.shop_translations = (locale, found)
     return found
+
+
+# Jinja's "new style" gettext for templates (jinja2.ext): the message is escaped into Markup when
+# autoescaping, and always formatted with its keyword arguments (ngettext adds num, pgettext
+# context). These call the catalog directly instead of through Context.call three times over.
+
+
+@pass_eval_context
+def _gettext(eval_ctx, string: str, **variables) -> str:
+    rv = translations().ugettext(string)
+    return (Markup(rv) if eval_ctx.autoescape else rv) % variables
+
+
+@pass_eval_context
+def _ngettext(eval_ctx, singular: str, plural: str, num: int, **variables) -> str:
+    variables.setdefault("num", num)
+    rv = translations().ungettext(singular, plural, num)
+    return (Markup(rv) if eval_ctx.autoescape else rv) % variables
+
+
+@pass_eval_context
+def _pgettext(eval_ctx, context: str, string: str, **variables) -> str:
+    variables.setdefault("context", context)
+    rv = translations().upgettext(context, string)
+    return (Markup(rv) if eval_ctx.autoescape else rv) % variables
+
+
+@pass_eval_context
+def _npgettext(eval_ctx, context: str, singular: str, plural: str, num: int, **variables) -> str:
+    variables.setdefault("context", context)
+    variables.setdefault("num", num)
+    rv = translations().unpgettext(context, singular, plural, num)
+    return (Markup(rv) if eval_ctx.autoescape else rv) % variables
 
 
 def text_direction(lang: str | None = None) -> str:
@@ -93,14 +131,10 @@ def init_i18n(app: Flask) -> None:
     dirs = sorted(str(p) for p in (app.config["ROOT"] / "translations").iterdir() if p.is_dir())
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs)
     babel.init_app(app, locale_selector=select_locale)
-    app.extensions["translations_by_locale"] = {}
-    # Flask-Babel's callables for templates, reading the catalog through translations().
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda s: translations().ugettext(s),
-        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
-        pgettext=lambda c, s: translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
-        newstyle=True,
+    # Templates translate through translations(), with Jinja's "new style" gettext semantics.
+    app.jinja_env.newstyle_gettext = True
+    app.jinja_env.globals.update(
+        _=_gettext, gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext, npgettext=_npgettext
     )
 
     @app.after_request

@@ -53,7 +53,7 @@ def shop(number: int):
         per_page=current_app.config["PER_PAGE"],
         **card_options(),
     )
-    layout = zone_layout(services.zone_shops(db.session))
+    layout = zone_layout(services.zone_shops(db.session), card_options()["lang"])
     return render_template(
         "artisans/shop.html", shop=found, makers=makers, page=page, layout=layout
     )
@@ -66,7 +66,7 @@ def zone():
     shops = services.zone_shops(db.session)
     return render_template(
         "artisans/zone.html",
-        layout=zone_layout(shops),
+        layout=zone_layout(shops, card_options()["lang"]),
         crafts=catalog.all_crafts(db.session),
         highlight=parse_int(request.args.get("shop"), low=1, high=SHOP_COUNT),
     )

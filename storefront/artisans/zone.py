@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from storefront.i18n import tr
 
 from .models import Shop
 
@@ -19,13 +21,21 @@ ROWS = 10
 
 @dataclass(frozen=True)
 class Plot:
-    """One shop on the map."""
+    """One shop on the map, with what its label shows in the page's language."""
 
     shop: Shop
     x: int
     y: int
     w: int = CELL_W
     h: int = CELL_H
+    number: int = field(init=False)
+    colour: str = field(init=False)
+    name: str = ""
+    craft_name: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "number", self.shop.number)
+        object.__setattr__(self, "colour", self.shop.craft.colour)
 
     @property
     def cx(self) -> int:
@@ -54,10 +64,20 @@ def _y(row: int) -> int:
     return MARGIN + (row - 1) * (CELL_H + GAP) + extra
 
 
-def zone_layout(shops: list[Shop]) -> Layout:
-    """Place each shop by its row and column (1-based) on a 10 x 10 grid with a walkway."""
+def zone_layout(shops: list[Shop], lang: str = "fr") -> Layout:
+    """Place each shop by its row and column (1-based) on a 10 x 10 grid with a walkway.
+
+    lang (ar|fr|en) names the shops and their crafts on the plots.
+    """
     plots = [
-        Plot(shop=s, x=MARGIN + (s.map_col - 1) * (CELL_W + GAP), y=_y(s.map_row)) for s in shops
+        Plot(
+            shop=s,
+            x=MARGIN + (s.map_col - 1) * (CELL_W + GAP),
+            y=_y(s.map_row),
+            name=s.display_name(lang),
+            craft_name=tr(s.craft, "name", lang),
+        )
+        for s in shops
     ]
     width = 2 * MARGIN + COLUMNS * CELL_W + (COLUMNS - 1) * GAP
     height = 2 * MARGIN + ROWS * CELL_H + (ROWS - 1) * GAP + WALKWAY_H

@@ -6,8 +6,8 @@ import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from sqlalchemy import Integer, Select, bindparam, func, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import Integer, bindparam, func, select
+from sqlalchemy.orm import Session, joinedload
 
 from storefront.artisans.models import Artisan, Shop
 
@@ -53,15 +53,6 @@ class Page:
     def pages(self) -> int:
         """How many pages there are (at least one)."""
         return max(1, math.ceil(self.total / self.per_page))
-
-
-def _with_cards(stmt: Select) -> Select:
-    """Load what a product card shows (maker, shop, craft, images) in the same round trips."""
-    return stmt.options(
-        joinedload(Product.artisan).joinedload(Artisan.shop),
-        joinedload(Product.craft),
-        selectinload(Product.public_images),
-    )
 
 
 def _conditions(session: Session, flt: CatalogFilter) -> list:
@@ -127,10 +118,17 @@ def browse(
 
 
 # Built once: a statement object keeps its cache key, so each page skips recomputing it.
-PRODUCT_BY_SLUG = _with_cards(
-    select(Product).where(
+# One statement: a piece has a handful of photos, so joining them costs less than a second query.
+PRODUCT_BY_SLUG = (
+    select(Product)
+    .where(
         Product.slug == bindparam("slug"),
         Product.status.in_([ProductStatus.ACTIVE, ProductStatus.ARCHIVED]),
+    )
+    .options(
+        joinedload(Product.artisan).joinedload(Artisan.shop),
+        joinedload(Product.craft),
+        joinedload(Product.public_images),
     )
 )
 MORE_BY_ARTISAN = (
