@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from storefront.i18n import tr
-
-from .models import Shop
+from sqlalchemy import Row
 
 CELL_W = 64
 CELL_H = 48
@@ -21,21 +19,16 @@ ROWS = 10
 
 @dataclass(frozen=True)
 class Plot:
-    """One shop on the map, with what its label shows in the page's language."""
+    """One shop on the map: its number, craft colour, and names in the page's language."""
 
-    shop: Shop
+    number: int
+    colour: str
+    name: str
+    craft_name: str
     x: int
     y: int
     w: int = CELL_W
     h: int = CELL_H
-    number: int = field(init=False)
-    colour: str = field(init=False)
-    name: str = ""
-    craft_name: str = ""
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "number", self.shop.number)
-        object.__setattr__(self, "colour", self.shop.craft.colour)
 
     @property
     def cx(self) -> int:
@@ -64,18 +57,20 @@ def _y(row: int) -> int:
     return MARGIN + (row - 1) * (CELL_H + GAP) + extra
 
 
-def zone_layout(shops: list[Shop], lang: str = "fr") -> Layout:
+def zone_layout(shops: list[Row], lang: str = "fr") -> Layout:
     """Place each shop by its row and column (1-based) on a 10 x 10 grid with a walkway.
 
-    lang (ar|fr|en) names the shops and their crafts on the plots.
+    shops: rows of artisans.services.ZONE_SHOPS; lang (ar|fr|en) names the shops and crafts.
     """
     plots = [
         Plot(
-            shop=s,
+            number=s.number,
+            colour=s.colour,
+            # As Shop.display_name and i18n.tr on a craft (written in French first).
+            name=s.name_ar if (lang == "ar" and s.name_ar) else s.name,
+            craft_name=getattr(s, f"craft_name_{lang}", None) or s.craft_name_fr,
             x=MARGIN + (s.map_col - 1) * (CELL_W + GAP),
             y=_y(s.map_row),
-            name=s.display_name(lang),
-            craft_name=tr(s.craft, "name", lang),
         )
         for s in shops
     ]

@@ -168,25 +168,28 @@ def featured(session: Session, *, lang: str, media_base: str, limit: int = 8) ->
     return load_cards(session, FEATURED, {"limit": limit}, lang=lang, media_base=media_base)
 
 
+_LIVE_COUNTS = (
+    select(Product.craft_id, func.count().label("n"))
+    .where(Product.status == ProductStatus.ACTIVE)
+    .group_by(Product.craft_id)
+    .subquery()
+)
+CRAFTS_WITH_COUNTS = (
+    select(Craft, _LIVE_COUNTS.c.n)
+    .join(_LIVE_COUNTS, _LIVE_COUNTS.c.craft_id == Craft.id)
+    .order_by(Craft.position, Craft.id)
+)
+ALL_CRAFTS = select(Craft).order_by(Craft.position, Craft.id)
+
+
 def crafts_with_counts(session: Session) -> list[tuple[Craft, int]]:
     """Every craft that has live pieces, with how many, in the centre's order."""
-    counts = (
-        select(Product.craft_id, func.count().label("n"))
-        .where(Product.status == ProductStatus.ACTIVE)
-        .group_by(Product.craft_id)
-        .subquery()
-    )
-    stmt = (
-        select(Craft, counts.c.n)
-        .join(counts, counts.c.craft_id == Craft.id)
-        .order_by(Craft.position, Craft.id)
-    )
-    return [(craft, n) for craft, n in session.execute(stmt)]
+    return [(craft, n) for craft, n in session.execute(CRAFTS_WITH_COUNTS)]
 
 
 def all_crafts(session: Session) -> list[Craft]:
     """Every craft, in the centre's order."""
-    return list(session.scalars(select(Craft).order_by(Craft.position, Craft.id)))
+    return list(session.scalars(ALL_CRAFTS))
 
 
 def products_of(
@@ -207,18 +210,20 @@ def products_of(
     )
 
 
-def makers_to_meet(session: Session, *, limit: int = 6) -> list[Artisan]:
-    """Active makers with live pieces to introduce on the home page, the longest-serving first."""
-    has_live = (
+MAKERS_TO_MEET = (
+    select(Artisan)
+    .where(
+        Artisan.active.is_(True),
         select(Product.id)
         .where(Product.artisan_id == Artisan.id, Product.status == ProductStatus.ACTIVE)
-        .exists()
+        .exists(),
     )
-    stmt = (
-        select(Artisan)
-        .where(Artisan.active.is_(True), has_live)
-        .options(joinedload(Artisan.shop), joinedload(Artisan.craft))
-        .order_by(Artisan.since_year.asc().nulls_last(), Artisan.id)
-        .limit(limit)
-    )
-    return list(session.scalars(stmt).unique())
+    .options(joinedload(Artisan.shop), joinedload(Artisan.craft))
+    .order_by(Artisan.since_year.asc().nulls_last(), Artisan.id)
+    .limit(bindparam("limit", type_=Integer))
+)
+
+
+def makers_to_meet(session: Session, *, limit: int = 6) -> list[Artisan]:
+    """Active makers with live pieces to introduce on the home page, the longest-serving first."""
+    return list(session.scalars(MAKERS_TO_MEET, {"limit": limit}).unique())
