@@ -6,11 +6,15 @@ import time
 
 import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
-from sqlalchemy import text
+from sqlalchemy import select, text
 
+from storefront.catalog.models import Product
 from storefront.pagecache import CSRF_MARKER, catalog_version
 from tests.browsing import token_in
 from tests.factories import make_product, make_user
+
+# What a process reads to learn of the catalog changes made since it last looked.
+CHANGES_READ = "SELECT id, product_id, artisan_id, shop_id FROM catalog_changes WHERE id > "
 
 
 @pytest.fixture
@@ -82,7 +86,7 @@ def test_a_cached_hit_reads_the_version_again_only_when_it_is_old(session, clien
             client.get("/products/jar?lang=en")
     finally:
         event.remove(db.engine, "before_cursor_execute", seen)
-    assert reads == ["SELECT max(id) FROM catalog_changes"]
+    assert [sql.startswith(CHANGES_READ) for sql in reads] == [True]
 
 
 @pytest.mark.parametrize(
@@ -119,7 +123,7 @@ def test_a_sale_with_stock_to_spare_keeps_the_cache_and_the_last_one_shows_sold_
     with count_queries() as statements:
         again = client.get("/products/jar?lang=en").get_data(as_text=True)
     assert again == first  # from the cache: the version was read, and had not moved
-    assert statements == ["SELECT max(id) FROM catalog_changes"]
+    assert [sql.startswith(CHANGES_READ) for sql in statements] == [True]
     session.execute(text("UPDATE products SET stock = 1 WHERE slug = 'jar'"))
     session.commit()
     assert "Only 1 left" in client.get("/products/jar?lang=en").get_data(as_text=True)
@@ -228,7 +232,7 @@ def test_a_cached_page_never_holds_a_visitors_token(app, session):
     make_product(session, slug="jar", title_en="Water jar", stock=5)
     session.commit()
     first = app.test_client().get("/products/jar?lang=en").get_data(as_text=True)
-    (body, _type), *_ = app.extensions["page_cache"]._data.values()
+    (body, *_entry), *_ = app.extensions["page_cache"]._data.values()
     assert token_in(first) not in body and CSRF_MARKER in body
 
 
@@ -285,3 +289,135 @@ def test_another_visitors_tag_gets_the_whole_page_with_a_token_of_ones_own(app, 
     assert page.status_code == 200 and page.headers["ETag"] != tag
     added = stranger.post("/cart/add", data={"csrf_token": token_in(page.text), "product_id": "1"})
     assert added.status_code == 303
+
+
+# Which pages a change drops: only those that show what it names, and the lists.
+
+
+@pytest.fixture
+def two_makers(session):
+    """Two pieces by two makers in two shops, a third piece by the first maker."""
+    from tests.factories import make_artisan
+
+    first, second = make_artisan(session), make_artisan(session)
+    make_product(session, slug="jar", title_en="Water jar", artisan=first, stock=30)
+    make_product(session, slug="bowl", title_en="Bowl", artisan=first, stock=30)
+    make_product(session, slug="rug", title_en="Rug", artisan=second, stock=30)
+    session.commit()
+    return first, second
+
+
+def _pages(first, second) -> dict[str, str]:
+    return {
+        "jar": "/products/jar?lang=en",
+        "bowl": "/products/bowl?lang=en",
+        "rug": "/products/rug?lang=en",
+        "first maker": f"/artisans/{first.slug}?lang=en",
+        "second maker": f"/artisans/{second.slug}?lang=en",
+        "first shop": f"/shops/{first.shop.number}?lang=en",
+        "second shop": f"/shops/{second.shop.number}?lang=en",
+        "catalog": "/products?lang=en",
+        "home": "/?lang=en",
+        "zone": "/zone?lang=en",
+    }
+
+
+def _rendered_again(client, count_queries, pages: dict[str, str]) -> set[str]:
+    """Visit every page once; the names of those that were rendered (they read products etc.)."""
+    rendered = set()
+    for name, path in pages.items():
+        with count_queries() as statements:
+            assert client.get(path).status_code == 200
+        if any(not sql.startswith(CHANGES_READ) for sql in statements):
+            rendered.add(name)
+    return rendered
+
+
+LISTS = {"catalog", "home", "zone"}
+
+
+@pytest.mark.parametrize(
+    ("change", "dropped"),
+    [
+        # A piece's title: its page, its maker's (cards) and shop's, the other piece by the same
+        # maker (its "more by" cards) and the lists; not the other maker's.
+        (
+            "UPDATE products SET title_en = 'Blue jar' WHERE slug = 'jar'",
+            {"jar", "bowl", "first maker", "first shop"} | LISTS,
+        ),
+        # The last pieces sold: the same pages show it.
+        (
+            "UPDATE products SET stock = 0 WHERE slug = 'rug'",
+            {"rug", "second maker", "second shop"} | LISTS,
+        ),
+        # A maker's name: their pieces, their page and shop, the lists.
+        (
+            "UPDATE artisans SET name = 'Renamed' WHERE slug = :second",
+            {"rug", "second maker", "second shop"} | LISTS,
+        ),
+        # A shop's name: the pages naming it, and every shop page (each has the zone map).
+        (
+            "UPDATE shops SET name = 'Renamed' WHERE id = :second_shop",
+            {"rug", "second maker", "first shop", "second shop"} | LISTS,
+        ),
+        # A photo of a piece: as its title.
+        (
+            "DELETE FROM product_images WHERE product_id = (SELECT id FROM products "
+            "WHERE slug = 'rug')",
+            {"rug", "second maker", "second shop"} | LISTS,
+        ),
+        # A craft's name is on every page.
+        ("UPDATE crafts SET name_en = 'Renamed'", "all"),
+    ],
+    ids=["piece", "last piece sold", "maker", "shop", "photo", "craft"],
+)
+def test_a_change_drops_the_pages_that_show_it_and_keeps_the_others(
+    client, session, count_queries, clock, two_makers, change, dropped
+):
+    from storefront.catalog.models import ProductImage
+
+    first, second = two_makers
+    rug = session.scalar(select(Product).where(Product.slug == "rug"))
+    rug.images.append(ProductImage(key="k", width=10, height=10, widths="10"))
+    session.commit()
+    pages = _pages(first, second)
+    _rendered_again(client, count_queries, pages)  # every page rendered once, now cached
+    assert _rendered_again(client, count_queries, pages) == set()
+    params = {"second": second.slug, "second_shop": second.shop_id}
+    session.execute(text(change), {k: v for k, v in params.items() if f":{k}" in change})
+    session.commit()
+    assert _rendered_again(client, count_queries, pages) == (
+        set(pages) if dropped == "all" else dropped
+    )
+    assert _rendered_again(client, count_queries, pages) == set()
+
+
+def test_selling_the_last_piece_shows_sold_out_at_once_and_keeps_other_pages(
+    client, session, count_queries, clock, two_makers
+):
+    from storefront.orders.services.placing import take_stock
+
+    first, second = two_makers
+    rug = session.scalar(select(Product).where(Product.slug == "rug"))
+    session.execute(text("UPDATE products SET stock = 1 WHERE slug = 'rug'"))
+    session.commit()
+    pages = _pages(first, second)
+    _rendered_again(client, count_queries, pages)
+    take_stock(session, {rug.id: 1}, {rug.id: "Rug"})
+    session.commit()
+    assert "Sold out" in client.get(pages["rug"]).get_data(as_text=True)
+    assert _rendered_again(client, count_queries, {"jar": pages["jar"]}) == set()
+
+
+def test_a_bulk_change_drops_every_page(client, session, count_queries, clock, two_makers):
+    from storefront import pagecache
+
+    first, second = two_makers
+    pages = _pages(first, second)
+    _rendered_again(client, count_queries, pages)
+    # One write to the first maker's pieces, then more changes at once than one read follows.
+    session.execute(text("UPDATE products SET title_en = title_en || '!' WHERE slug = 'jar'"))
+    for _ in range(pagecache.FOLLOWED_PER_READ):
+        session.execute(text("INSERT INTO catalog_changes (product_id) VALUES (NULL)"))
+    session.commit()
+    assert _rendered_again(client, count_queries, pages) == set(pages)

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from storefront.catalog import services as catalog
 from storefront.extensions import db
 from storefront.inputs import parse_int
-from storefront.pagecache import cached_page
+from storefront.pagecache import cached_page, page_shows
 from storefront.templating import card_options
 
 from . import services
@@ -28,6 +28,7 @@ def artisan(slug: str):
     maker = services.artisan_by_slug(db.session, slug[:80])
     if maker is None:
         abort(404)
+    page_shows(("a", maker.id), ("s", maker.shop_id))
     page = catalog.products_of(
         db.session,
         artisan_ids=[maker.id],
@@ -45,6 +46,8 @@ def shop(number: int):
     found = services.shop_by_number(db.session, number) if 1 <= number <= SHOP_COUNT else None
     if found is None:
         abort(404)
+    # Its makers and their pieces name the shop; the map shows every shop.
+    page_shows(("s", found.id), ("zonemap",))
     makers = [a for a in found.artisans if a.active]
     page = catalog.products_of(
         db.session,

@@ -151,15 +151,20 @@ class ProductImage(db.Model):
 
 
 class CatalogChange(db.Model):
-    """One row per change to what public pages show; the newest id versions the page cache.
+    """One row per change to what public pages show, naming the piece, maker and shop touched.
 
     Rows are added by database triggers on products, product_images, artisans, shops and
-    crafts (migration 0001), so every writer, including guarded stock updates, is covered.
+    crafts (migrations 0001, 0010, 0015), so every writer, including guarded stock updates, is
+    covered. No foreign keys: a row outlives what it names. A row naming nothing (a craft
+    changed) concerns every page. See storefront.pagecache for which pages each row drops.
     """
 
     __tablename__ = "catalog_changes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int | None]
+    artisan_id: Mapped[int | None]
+    shop_id: Mapped[int | None]
 
 
 class ListingEdit(db.Model):

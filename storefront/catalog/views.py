@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, render_template, request, send_
 from flask_babel import gettext as _
 
 from storefront.extensions import db
-from storefront.pagecache import cached_page
+from storefront.pagecache import cached_page, page_shows
 from storefront.templating import card_options
 
 from . import services
@@ -54,6 +54,7 @@ def product(slug: str):
     item = services.product_by_slug(db.session, slug[:120])
     if item is None:
         abort(404)
+    page_shows(("p", item.id), ("a", item.artisan_id), ("s", item.artisan.shop_id))
     return render_template(
         "catalog/product.html",
         product=item,

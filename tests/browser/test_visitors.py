@@ -15,7 +15,6 @@ from sqlalchemy import select
 
 from storefront.extensions import db
 from storefront.orders.models import Order, OrderStatus
-from storefront.pagecache import catalog_version
 from tests.factories import make_artisan, make_product
 
 VISITORS = 4
@@ -40,8 +39,9 @@ def _token(page) -> str:
 def _is_cached(live_server, path: str) -> bool:
     """Whether an anonymous visitor with an empty cart is now served `path` from the cache."""
     with live_server.app.test_request_context(path):
-        key = (path, "en", 0, catalog_version())
-        found = live_server.app.extensions["page_cache"].get(key) is not None
+        known = live_server.app.extensions["catalog_version"]
+        entry = live_server.app.extensions["page_cache"].get((path, "en", 0))
+        found = entry is not None and known.fresh(entry[2], entry[3])
         db.session.remove()
     return found
 
