@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from babel import Locale
-from babel.support import NullTranslations
+from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, g, has_request_context, request
 from flask.globals import _cv_app
 from flask_babel import get_locale, get_translations
 from jinja2 import pass_eval_context
 from markupsafe import Markup
+from wtforms.i18n import messages_path
 
 from .extensions import babel
 
@@ -131,6 +132,19 @@ def init_i18n(app: Flask) -> None:
     dirs = sorted(str(p) for p in (app.config["ROOT"] / "translations").iterdir() if p.is_dir())
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs)
     babel.init_app(app, locale_selector=select_locale)
+    # Flask-WTF reads WTForms' own messages from disk once in every request that has a form,
+    # unless the request already holds them: give it this process's copy for its locale.
+    wtforms_catalogs: dict[str, NullTranslations] = {}
+
+    @app.before_request
+    def share_wtforms_messages():
+        locale = str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])
+        found = wtforms_catalogs.get(locale)
+        if found is None:
+            found = Translations.load(messages_path(), [locale], domain="wtforms")
+            wtforms_catalogs[locale] = found
+        request.wtforms_translations = found
+
     # Templates translate through translations(), with Jinja's "new style" gettext semantics.
     app.jinja_env.newstyle_gettext = True
     app.jinja_env.globals.update(

@@ -351,6 +351,20 @@ def test_scan_accepts_sku_and_label_url(session):
     assert services.search_products(session, "00042") == [piece]
 
 
+def test_a_scanned_sku_is_looked_up_in_its_index(session, count_queries):
+    """The till's scan ran upper() over every piece: 12 ms a scan over 5,000 pieces."""
+    piece = make_product(session, sku="GLM-00042", slug="blue-tajine")
+    with count_queries() as statements:
+        assert services.find_by_scan(session, "glm-00042") == piece
+    (sql,) = statements
+    assert "upper(" not in sql.lower()
+    if session.get_bind().dialect.name == "sqlite":
+        plan = session.connection().exec_driver_sql(
+            "EXPLAIN QUERY PLAN " + sql, ("glm-00042", "GLM-00042")
+        )
+        assert any("USING INDEX" in row[-1] and "products" in row[-1] for row in plan)
+
+
 def test_labels_by_artisan_and_date(session):
     from datetime import datetime
 

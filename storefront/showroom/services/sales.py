@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote, urlparse
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from storefront.accounts.models import Role, User
@@ -28,16 +28,23 @@ DISCOUNT_APPROVAL_BPS = 1000
 PRODUCT_PATH = re.compile(r"/products/([^/?#]+)/?$")
 
 
+SCANNED = select(Product).options(joinedload(Product.artisan).joinedload(Artisan.shop))
+BY_SLUG = SCANNED.where(Product.slug == bindparam("slug"))
+# SKUs are made in capitals (GLM-<shop>-<id>); a code typed in small letters is read in capitals.
+# Both are looked up in the SKU's unique index, not by upper() over every row.
+BY_SKU = SCANNED.where(Product.sku.in_(bindparam("codes", expanding=True)))
+
+
 def find_by_scan(session: Session, code: str) -> Product | None:
     """The piece a scanner typed: a label's URL (…/products/<slug>) or a SKU, any case."""
     code = code.strip()
     if not code:
         return None
     match = PRODUCT_PATH.search(urlparse(code).path) if "/" in code else None
-    stmt = select(Product).options(joinedload(Product.artisan).joinedload(Artisan.shop))
     if match:
-        return session.scalar(stmt.where(Product.slug == unquote(match.group(1))[:120]))
-    return session.scalar(stmt.where(func.upper(Product.sku) == code.upper()[:32]))
+        return session.scalar(BY_SLUG, {"slug": unquote(match.group(1))[:120]})
+    codes = list(dict.fromkeys([code[:32], code.upper()[:32]]))
+    return session.scalar(BY_SKU, {"codes": codes})
 
 
 def search_products(session: Session, query: str, *, limit: int = 20) -> list[Product]:
