@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from markupsafe import Markup
 from sqlalchemy import Row
 
 CELL_W = 64
@@ -29,6 +30,16 @@ class Plot:
     y: int
     w: int = CELL_W
     h: int = CELL_H
+
+    @property
+    def geometry(self) -> Markup:
+        """The rectangle's SVG attributes (numbers only, so safe as markup)."""
+        return Markup(f'x="{self.x}" y="{self.y}" width="{self.w}" height="{self.h}"')
+
+    @property
+    def label_at(self) -> Markup:
+        """Where the shop's number is written: the centre, a little below for the baseline."""
+        return Markup(f'x="{self.cx}" y="{self.cy + 6}"')
 
     @property
     def cx(self) -> int:
