@@ -243,6 +243,16 @@ def _refund_lister() -> webhooks.RefundLister | None:
     return lambda payment_intent: list_refunds(settings, payment_intent)
 
 
+def _keep_failure(event: dict, error: str) -> None:
+    """Record a failed event for the attention queue in its own transaction; never raises."""
+    try:
+        webhooks.record_event_failure(db.session, event, error)
+        db.session.commit()
+    except Exception:  # the answer to Stripe must not change because the record failed
+        db.session.rollback()
+        log.exception("could not record the failure of webhook %s", event.get("id"))
+
+
 @bp.post("/stripe/webhook")
 @csrf.exempt
 def stripe_webhook():
@@ -265,7 +275,12 @@ def stripe_webhook():
     except GatewayError as exc:  # Stripe could not list the refunds: let Stripe send it again
         db.session.rollback()
         log.warning("webhook %s left for a retry: %s", event.get("id"), exc)
+        _keep_failure(event, f"GatewayError: {exc}")
         return jsonify(error="try again"), 503
+    except Exception as exc:  # a bug or an outage: answered as before (500), and kept for staff
+        db.session.rollback()
+        _keep_failure(event, f"{type(exc).__name__}: {exc}")
+        raise
     if outcome in fulfil.MAIL_OUTCOMES:
         jobs.mail_queued()
     return jsonify(received=True, outcome=outcome)
