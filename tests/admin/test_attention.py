@@ -219,12 +219,13 @@ def test_each_flag_is_in_the_queue_until_a_manager_resolves_it(client, session, 
     assert all(kind != attention.FlagKind.OTHER for kind, _reason in item.reasons)
 
     refused = client.post(
-        f"/admin/attention/orders/{order.id}/resolve", data={"seal": item.seal, "note": "  "}
+        f"/admin/attention/orders/{order.id}/resolve?lang=en",
+        data={"seal": item.seal, "note": "  "},
     )
     assert refused.status_code == 422
     assert "Write what was done" in refused.get_data(as_text=True)
     done = client.post(
-        f"/admin/attention/orders/{order.id}/resolve",
+        f"/admin/attention/orders/{order.id}/resolve?lang=en",
         data={"seal": item.seal, "note": "Called the buyer; refunded at Stripe."},
     )
     assert done.status_code == 303
@@ -247,7 +248,8 @@ def test_a_reason_added_after_the_page_was_shown_is_not_cleared_unseen(client, s
     orders.flag_order(session, order, "Another look needed.")
     session.commit()
     response = client.post(
-        f"/admin/attention/orders/{order.id}/resolve", data={"seal": seal, "note": "checked"}
+        f"/admin/attention/orders/{order.id}/resolve?lang=en",
+        data={"seal": seal, "note": "checked"},
     )
     assert response.status_code == 409
     assert "look again" in response.get_data(as_text=True)
@@ -330,7 +332,7 @@ def test_only_managers_see_and_resolve_the_queue(client, session, login):
     login(staff)
     assert client.get("/admin/attention").status_code == 403
     response = client.post(
-        f"/admin/attention/orders/{order.id}/resolve", data={"seal": seal, "note": "x"}
+        f"/admin/attention/orders/{order.id}/resolve?lang=en", data={"seal": seal, "note": "x"}
     )
     assert response.status_code == 403
     session.expire_all()

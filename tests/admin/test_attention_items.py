@@ -47,16 +47,16 @@ def test_failed_mail_closed_with_a_note(client, session, login):
     login(make_user(session, role="admin"))
     message = _failed_message(session)
     session.commit()
-    empty = client.post(f"/admin/attention/mail/{message.id}/resolve", data={"note": ""})
+    empty = client.post(f"/admin/attention/mail/{message.id}/resolve?lang=en", data={"note": ""})
     assert empty.status_code == 422 and "Write what was done" in empty.get_data(as_text=True)
     note = "Phoned the artisan; gave the link by hand."
-    done = client.post(f"/admin/attention/mail/{message.id}/resolve", data={"note": note})
+    done = client.post(f"/admin/attention/mail/{message.id}/resolve?lang=en", data={"note": note})
     assert done.status_code == 303
     session.expire_all()
     assert session.get(OutboxMessage, message.id).status == MessageStatus.DISMISSED
     entry = session.scalar(select(AuditLog).where(AuditLog.action == "attention.mail_dismissed"))
     assert entry.data["note"] == note
-    twice = client.post(f"/admin/attention/mail/{message.id}/resolve", data={"note": note})
+    twice = client.post(f"/admin/attention/mail/{message.id}/resolve?lang=en", data={"note": note})
     assert twice.status_code == 409
     assert (
         session.scalar(

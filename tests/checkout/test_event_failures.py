@@ -53,7 +53,7 @@ def test_stripe_down_is_answered_503_kept_and_leaves_once_processed(
     assert client.post("/stripe/webhook", data=payload, headers=headers).status_code == 200
     assert f'id="event-{failure.id}"' not in client.get("/admin/attention").get_data(as_text=True)
     late = client.post(
-        f"/admin/attention/stripe-events/{failure.id}/resolve", data={"note": "checked"}
+        f"/admin/attention/stripe-events/{failure.id}/resolve?lang=en", data={"note": "checked"}
     )
     assert late.status_code == 409
 
@@ -80,7 +80,7 @@ def test_an_event_that_breaks_its_handler_is_answered_500_and_kept(
     page = client.get("/admin/attention").get_data(as_text=True)
     assert "evt_broken_1" in page
     response = client.post(
-        f"/admin/attention/stripe-events/{failure.id}/resolve",
+        f"/admin/attention/stripe-events/{failure.id}/resolve?lang=en",
         data={"note": "Not ours: a test event from the dashboard."},
     )
     assert response.status_code == 303
