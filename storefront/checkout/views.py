@@ -15,7 +15,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -31,10 +30,9 @@ from storefront.i18n import current_lang
 from storefront.orders.models import Delivery, Order, OrderStatus
 from storefront.orders.services import order_by_token
 from storefront.templating import media_url
-from storefront.timeutil import utcnow
 from storefront.urls import public_path_url, public_url
 
-from . import fulfil, payments, webhooks
+from . import fulfil, payments, returning, webhooks
 from .forms import AgainForm, CheckoutForm, PaymentDecisionForm
 from .gateways import GatewayError, for_config, stripe_settings
 from .shipping import DEFAULT_RATES, countries, rates_for, zone_label
@@ -43,6 +41,7 @@ from .stripe_gateway import SignatureError, list_refunds, verify_event
 bp = Blueprint("checkout", __name__)
 log = logging.getLogger("storefront.checkout")
 bp.add_app_template_global(zone_label, "zone_label")
+bp.add_app_template_global(returning.waiting_order, "waiting_order")
 STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com"
 
 
@@ -120,34 +119,6 @@ def _go_pay(order: Order):
     return redirect(attempt.url, code=303)
 
 
-WAITING_KEY = "waiting_order"  # the token of the order this visitor left on the payment page
-PREFILL_KEY = "checkout_again"  # the token of an order whose details "try again" fills in
-
-
-@bp.app_template_global("waiting_order")
-def waiting_order() -> Order | None:
-    """This visitor's order still waiting for payment with its hold open, or None."""
-    token = session.get(WAITING_KEY)
-    if not isinstance(token, str):
-        return None
-    order = order_by_token(db.session, token)
-    if order is not None and order.status == OrderStatus.PENDING_PAYMENT:
-        if order.hold_expires_at is None or order.hold_expires_at > utcnow():
-            return order
-    session.pop(WAITING_KEY, None)
-    return None
-
-
-def _fill_from(form: CheckoutForm, order: Order) -> None:
-    """Put an earlier order's contact, delivery and address in a fresh form."""
-    form.email.data, form.name.data = order.customer_email, order.customer_name
-    form.phone.data = order.customer_phone
-    form.delivery.data = order.delivery
-    form.line1.data, form.line2.data = order.ship_address_line1, order.ship_address_line2
-    form.city.data, form.postal_code.data = order.ship_city, order.ship_postal_code
-    form.country.data = order.ship_country or ""
-
-
 def _form_page(cart: dict, form: CheckoutForm, status: int, notice: str | None = None):
     view = review_cart(db.session, cart, current_lang())
     save_cart(cart)
@@ -190,9 +161,7 @@ def start():
     form = CheckoutForm(lang=lang)
     if request.method == "GET":
         form.checkout_key.data = secrets.token_urlsafe(24)
-        again = order_by_token(db.session, str(session.pop(PREFILL_KEY, "")))
-        if again is not None:
-            _fill_from(form, again)
+        returning.fill_from_earlier_order(form)
         return _form_page(cart, form, 200)
     if _is_quote():  # the total for the delivery and country chosen; nothing is checked yet
         return _form_page(cart, form, 200)
@@ -228,7 +197,7 @@ def start():
     if order.status != OrderStatus.PENDING_PAYMENT:
         return _already_used(cart, form, order)
     save_cart({})
-    session[WAITING_KEY] = order.token
+    returning.remember_waiting(order)
     return _go_pay(order)
 
 
@@ -293,7 +262,7 @@ def again(token: str):
         save_cart(cart)
     if AgainForm().to.data == "cart":
         return redirect(url_for("cart.view"), code=303)
-    session[PREFILL_KEY] = order.token
+    returning.fill_next_form_from(order)
     return redirect(url_for("checkout.start"), code=303)
 
 
