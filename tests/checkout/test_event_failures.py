@@ -91,3 +91,17 @@ def test_an_event_that_breaks_its_handler_is_answered_500_and_kept(
         select(AuditLog).where(AuditLog.action == "attention.stripe_event_resolved")
     )
     assert entry.data["event_id"] == "evt_broken_1"
+
+
+def test_a_failure_resolved_then_failing_again_comes_back(session):
+    from storefront.admin import attention
+    from storefront.checkout.webhooks import record_event_failure
+
+    manager = make_user(session, role="admin")
+    event = {"id": "evt_again", "type": "charge.refunded"}
+    failure = record_event_failure(session, event, "ValueError: first")
+    attention.resolve_event_failure(session, failure, note="looked", user_id=manager.id)
+    assert attention.attention_queue(session).events == []
+    again = record_event_failure(session, event, "ValueError: second")
+    assert again.id == failure.id and again.failures == 2 and again.resolved_at is None
+    assert [f.error for f in attention.attention_queue(session).events] == ["ValueError: second"]
