@@ -200,6 +200,10 @@ def test_the_primitives_are_what_they_say():
         if isinstance(n, ast.Assign)
         for t in n.targets
     )
+    returns = ast.parse((PACKAGE / "showroom/services/returns.py").read_text())
+    [once] = [n for n in ast.walk(returns) if getattr(n, "name", None) == "_flag_once"]
+    calls = [n for n in ast.walk(once) if isinstance(n, ast.Call)]
+    assert [getattr(c.func, "id", None) for c in calls] == ["flag_order"]
 
 
 @pytest.mark.parametrize(
