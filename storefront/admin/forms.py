@@ -7,6 +7,7 @@ from wtforms import (
     EmailField,
     Form,
     FormField,
+    HiddenField,
     SelectField,
     StringField,
     TextAreaField,
@@ -133,3 +134,24 @@ class ShippingRatesForm(FlaskForm):
 
 for _zone in ShippingZone:
     setattr(ShippingRatesForm, _zone.value, _zone_rows())
+
+
+class ResolveForm(FlaskForm):
+    """Resolve an item of the attention queue: what was done, in the manager's words."""
+
+    note = TextAreaField(
+        _l("What was done"),
+        filters=[stripped],
+        validators=[
+            DataRequired(_l("Write what was done, so the next person knows.")),
+            Length(max=1000),
+        ],
+    )
+    # The flagged order's reason as it was shown (attention.reason_seal); empty for other items.
+    seal = HiddenField(validators=[Length(max=64)])
+
+
+class ResendForm(FlaskForm):
+    """Send a failed message again (a note is optional)."""
+
+    note = TextAreaField(_l("Note (optional)"), filters=[stripped], validators=[Length(max=1000)])

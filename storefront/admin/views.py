@@ -22,7 +22,7 @@ from storefront.errors import DomainError, NotFound
 from storefront.extensions import db
 from storefront.mail.services import queue_account_email
 
-from . import people
+from . import attention, people
 from .forms import ArtisanForm, InvitationForm, RoleForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -32,7 +32,10 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @staff_required
 def index():
     """The staff home: what waits for a decision, and where to go."""
-    return render_template("admin/index.html", pending=listings.count_pending(db.session))
+    waiting = attention.count_attention(db.session) if current_user.role == Role.ADMIN else 0
+    return render_template(
+        "admin/index.html", pending=listings.count_pending(db.session), attention_count=waiting
+    )
 
 
 @bp.get("/listings")
@@ -217,4 +220,4 @@ def invitations():
     return render_template("admin/invitations.html", form=form), status
 
 
-from . import shipping  # noqa: E402,F401  (registers /admin/shipping on this blueprint)
+from . import oversight, shipping  # noqa: E402,F401  (register their pages on this blueprint)

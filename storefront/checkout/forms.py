@@ -44,8 +44,8 @@ class CheckoutForm(FlaskForm):
             SelectChoice(Delivery.PICKUP.value, _l("Pickup at the showroom in Guelmim (free)")),
             SelectChoice(Delivery.SHIP.value, _l("Shipping to my address")),
         ],
-        default=Delivery.PICKUP.value,
-        validators=[DataRequired(REQUIRED)],
+        # No default: the buyer chooses (a preselected pickup sent parcels nowhere).
+        validators=[DataRequired(_l("Please choose pickup at the showroom or shipping."))],
     )
     line1 = StringField(_l("Address"), validators=[Length(max=200)])
     line2 = StringField(_l("Address, second line (optional)"), validators=[Length(max=200)])
@@ -62,9 +62,13 @@ class CheckoutForm(FlaskForm):
             *(SelectChoice(code, name) for code, name in countries(lang)),
         ]
 
+    def known_countries(self) -> set[str]:
+        """The country codes the list offers."""
+        return {choice.value for choice in self.country.choices if choice.value}
+
     def validate_country(self, field) -> None:
         """A country from the list, required when shipping."""
-        known = {choice.value for choice in self.country.choices if choice.value}
+        known = self.known_countries()
         field.data = (field.data or "").strip()
         if self.delivery.data == Delivery.SHIP and not field.data:
             raise ValidationError(_l("Please choose the country to ship to."))
@@ -100,3 +104,12 @@ class PaymentDecisionForm(FlaskForm):
     def chosen(self) -> str | None:
         """ "pay", "decline", or None when the form carried neither."""
         return self.decision.data if self.validate() else None
+
+
+class AgainForm(FlaskForm):
+    """After a declined payment: where to go once the pieces are back in the cart."""
+
+    to = SelectField(
+        choices=[SelectChoice("checkout", "checkout"), SelectChoice("cart", "cart")],
+        validate_choice=False,
+    )

@@ -1,4 +1,4 @@
-"""Payment attempts, processed Stripe events and the staff-set shipping rates."""
+"""Payment attempts, processed (and failed) Stripe events and the staff-set shipping rates."""
 
 from __future__ import annotations
 
@@ -58,6 +58,28 @@ class StripeEvent(db.Model):
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"))
     outcome: Mapped[str] = mapped_column(String(200), default="")
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StripeEventFailure(db.Model):
+    """A webhook event whose handling raised: kept for staff until it is processed or resolved.
+
+    The webhook's own transaction rolls back on a failure (Stripe sends the event again), so
+    this row is written in a transaction of its own; a later delivery that succeeds puts the
+    event in stripe_events, and it leaves the attention queue by itself.
+    """
+
+    __tablename__ = "stripe_event_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(255), unique=True)
+    type: Mapped[str] = mapped_column(String(80), default="")
+    error: Mapped[str] = mapped_column(Text, default="")
+    failures: Mapped[int] = mapped_column(default=1)
+    first_failed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_failed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    resolved_at: Mapped[datetime | None]
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    resolution_note: Mapped[str | None] = mapped_column(Text)
 
 
 class ShippingZone(StrEnum):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -125,6 +126,42 @@ def place_order(
         checkout_key=checkout_key,
         default_commission_bps=default_commission_bps,
     )
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What the buyer will pay, as far as the form tells: minor units; None where not known yet.
+
+    `problem` says (lazily translated) why there is no total yet, or why it cannot be shipped.
+    """
+
+    subtotal_minor: int
+    shipping_minor: int | None
+    total_minor: int | None
+    problem: str | None = None
+
+
+def quote_checkout(
+    session: Session, subtotal_minor: int, weight_grams: int, delivery: str | None, country: str
+) -> Quote:
+    """The shipping line and total for the delivery and country chosen on the form.
+
+    The same prices place_order charges (shipping.quote_shipping): pickup is free; shipping
+    needs a country (ISO alpha-2, one of the form's); a parcel too heavy gives a problem.
+    """
+    if delivery == Delivery.PICKUP:
+        return Quote(subtotal_minor, 0, subtotal_minor)
+    if delivery != Delivery.SHIP:
+        return Quote(subtotal_minor, None, None, _l("Choose pickup or shipping to see the total."))
+    if not country:
+        return Quote(
+            subtotal_minor, None, None, _l("Choose the country to see the shipping price.")
+        )
+    try:
+        shipping = quote_shipping(session, country, weight_grams)
+    except DomainError as exc:
+        return Quote(subtotal_minor, None, None, exc.message)
+    return Quote(subtotal_minor, shipping, subtotal_minor + shipping)
 
 
 def current_attempt(session: Session, order: Order) -> PaymentAttempt | None:

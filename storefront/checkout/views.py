@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from functools import partial
 
 from flask import (
     Blueprint,
@@ -31,15 +32,16 @@ from storefront.orders.services import order_by_token
 from storefront.templating import media_url
 from storefront.urls import public_path_url, public_url
 
-from . import fulfil, payments, webhooks
-from .forms import CheckoutForm, PaymentDecisionForm
+from . import fulfil, payments, returning, webhooks
+from .forms import AgainForm, CheckoutForm, PaymentDecisionForm
 from .gateways import GatewayError, for_config, stripe_settings
-from .shipping import DEFAULT_RATES, rates_for, zone_label
+from .shipping import DEFAULT_RATES, countries, rates_for, zone_label
 from .stripe_gateway import SignatureError, list_refunds, verify_event
 
 bp = Blueprint("checkout", __name__)
 log = logging.getLogger("storefront.checkout")
 bp.add_app_template_global(zone_label, "zone_label")
+bp.add_app_template_global(returning.waiting_order, "waiting_order")
 STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com"
 
 
@@ -84,9 +86,21 @@ def _links(order: Order) -> payments.PaymentLinks:
     )
 
 
-def _summary(cart_view, form: CheckoutForm) -> dict:
+def _summary(cart_view, form: CheckoutForm, *, notice: str | None = None) -> dict:
     zones = {zone: rates_for(db.session, zone) for zone in DEFAULT_RATES}
-    return {"cart": cart_view, "form": form, "zones": zones}
+    country = form.country.data if form.country.data in form.known_countries() else ""
+    quote = payments.quote_checkout(
+        db.session, cart_view.subtotal_minor, cart_view.weight_grams, form.delivery.data, country
+    )
+    names = dict(countries(current_lang()))
+    return {
+        "cart": cart_view,
+        "form": form,
+        "zones": zones,
+        "quote": quote,
+        "country_name": names.get(country, ""),
+        "notice": notice,
+    }
 
 
 def _go_pay(order: Order):
@@ -105,60 +119,86 @@ def _go_pay(order: Order):
     return redirect(attempt.url, code=303)
 
 
+def _form_page(cart: dict, form: CheckoutForm, status: int, notice: str | None = None):
+    view = review_cart(db.session, cart, current_lang())
+    save_cart(cart)
+    if not view.lines:
+        flash(_("Your cart is empty."), "warning")
+        return redirect(url_for("cart.view"))
+    return render_template("checkout/form.html", **_summary(view, form, notice=notice)), status
+
+
+def _already_used(cart: dict, form: CheckoutForm, order: Order):
+    """A checkout form sent again (the back button) whose order is no longer waiting to be paid.
+
+    Paid or further on: the order's page. Cancelled or failed: the cart stays as it is (the
+    cancel refilled it), and the form comes back with what was typed, a fresh key, and a word
+    on what happened (409: the form sent cannot be used again).
+    """
+    if order.status not in (OrderStatus.CANCELLED, OrderStatus.PAYMENT_FAILED):
+        flash(_("This form was already sent: here is your order."), "info")
+        return redirect(url_for("orders.view", token=order.token), code=303)
+    form.checkout_key.data = secrets.token_urlsafe(24)
+    notice = _(
+        "This form was already used for order %(number)s, which was cancelled: nothing was "
+        "charged. Your pieces are still in your cart; check your details and confirm again.",
+        number=order.number,
+    )
+    return _form_page(cart, form, 409, notice)
+
+
+def _is_quote() -> bool:
+    return request.method == "POST" and "update_total" in request.form
+
+
 @bp.route("/checkout", methods=["GET", "POST"])
-@limiter.limit("20/minute", methods=["POST"])
+@limiter.limit("20/minute", methods=["POST"], exempt_when=_is_quote)
+@limiter.limit("120/minute", methods=["POST"])
 def start():
-    """The checkout form; a valid submit places the order and opens the payment page."""
+    """The checkout form; "update total" shows the price again, a valid submit places the order."""
     lang = current_lang()
     cart = current_cart()
     form = CheckoutForm(lang=lang)
     if request.method == "GET":
         form.checkout_key.data = secrets.token_urlsafe(24)
-    elif form.validate_on_submit():
-        details = payments.CheckoutDetails(
-            email=form.email.data.strip(),
-            name=form.name.data.strip(),
-            phone=(form.phone.data or "").strip(),
-            delivery=Delivery(form.delivery.data),
-            address=form.address(),
-        )
-        try:
-            order = payments.place_order(
-                db.session,
-                cart,
-                details,
-                checkout_key=form.checkout_key.data,
-                lang=lang,
-                hold=_hold(),
-                default_commission_bps=current_app.config["DEFAULT_COMMISSION_BPS"],
-            )
-            db.session.commit()
-        except DomainError as exc:  # stale cart, stock gone, too heavy, too small: nothing placed
-            db.session.rollback()
-            view = review_cart(db.session, cart, lang)
-            save_cart(cart)
-            view.notices = getattr(exc, "notices", None) or [exc.message, *view.notices]
-            return render_template("checkout/form.html", **_summary(view, form)), exc.status_code
-        except IntegrityError:  # the same form, sent twice at once: use the first order
-            db.session.rollback()
-            order = payments.place_order(
-                db.session,
-                {},
-                details,
-                checkout_key=form.checkout_key.data,
-                lang=lang,
-                hold=_hold(),
-                default_commission_bps=0,
-            )
-        save_cart({})
-        return _go_pay(order)
-    view = review_cart(db.session, cart, lang)
-    save_cart(cart)
-    if not view.lines:
-        flash(_("Your cart is empty."), "warning")
-        return redirect(url_for("cart.view"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("checkout/form.html", **_summary(view, form)), status
+        returning.fill_from_earlier_order(form)
+        return _form_page(cart, form, 200)
+    if _is_quote():  # the total for the delivery and country chosen; nothing is checked yet
+        return _form_page(cart, form, 200)
+    if not form.validate_on_submit():
+        return _form_page(cart, form, 422)
+    details = payments.CheckoutDetails(
+        email=form.email.data.strip(),
+        name=form.name.data.strip(),
+        phone=(form.phone.data or "").strip(),
+        delivery=Delivery(form.delivery.data),
+        address=form.address(),
+    )
+    place = partial(
+        payments.place_order,
+        db.session,
+        details=details,
+        checkout_key=form.checkout_key.data,
+        lang=lang,
+        hold=_hold(),
+    )
+    try:
+        order = place(cart, default_commission_bps=current_app.config["DEFAULT_COMMISSION_BPS"])
+        db.session.commit()
+    except DomainError as exc:  # stale cart, stock gone, too heavy, too small: nothing placed
+        db.session.rollback()
+        view = review_cart(db.session, cart, lang)
+        save_cart(cart)
+        view.notices = getattr(exc, "notices", None) or [exc.message, *view.notices]
+        return render_template("checkout/form.html", **_summary(view, form)), exc.status_code
+    except IntegrityError:  # the same form, sent twice at once: use the first order
+        db.session.rollback()
+        order = place({}, default_commission_bps=0)
+    if order.status != OrderStatus.PENDING_PAYMENT:
+        return _already_used(cart, form, order)
+    save_cart({})
+    returning.remember_waiting(order)
+    return _go_pay(order)
 
 
 @bp.post("/checkout/pay/<token>")
@@ -210,6 +250,22 @@ def cancel(token: str):
     return redirect(url_for("cart.view"), code=303)
 
 
+@bp.post("/checkout/again/<token>")
+def again(token: str):
+    """After a declined or cancelled payment: the pieces back in the cart, then the form again
+    with the order's details filled in ("try again"), or the cart ("back to cart")."""
+    order = _order_or_404(token)
+    if order.status in (OrderStatus.CANCELLED, OrderStatus.PAYMENT_FAILED):
+        cart = current_cart()
+        for product_id, item in cart_from_order(order).items():
+            cart.setdefault(product_id, item)
+        save_cart(cart)
+    if AgainForm().to.data == "cart":
+        return redirect(url_for("cart.view"), code=303)
+    returning.fill_next_form_from(order)
+    return redirect(url_for("checkout.start"), code=303)
+
+
 @bp.route("/checkout/test-pay/<token>", methods=["GET", "POST"])
 def test_pay(token: str):
     """The test gateway's page: no money moves; Pay and Decline drive the real fulfilment."""
@@ -243,6 +299,16 @@ def _refund_lister() -> webhooks.RefundLister | None:
     return lambda payment_intent: list_refunds(settings, payment_intent)
 
 
+def _keep_failure(event: dict, error: str) -> None:
+    """Record a failed event for the attention queue in its own transaction; never raises."""
+    try:
+        webhooks.record_event_failure(db.session, event, error)
+        db.session.commit()
+    except Exception:  # the answer to Stripe must not change because the record failed
+        db.session.rollback()
+        log.exception("could not record the failure of webhook %s", event.get("id"))
+
+
 @bp.post("/stripe/webhook")
 @csrf.exempt
 def stripe_webhook():
@@ -265,7 +331,12 @@ def stripe_webhook():
     except GatewayError as exc:  # Stripe could not list the refunds: let Stripe send it again
         db.session.rollback()
         log.warning("webhook %s left for a retry: %s", event.get("id"), exc)
+        _keep_failure(event, f"GatewayError: {exc}")
         return jsonify(error="try again"), 503
+    except Exception as exc:  # a bug or an outage: answered as before (500), and kept for staff
+        db.session.rollback()
+        _keep_failure(event, f"{type(exc).__name__}: {exc}")
+        raise
     if outcome in fulfil.MAIL_OUTCOMES:
         jobs.mail_queued()
     return jsonify(received=True, outcome=outcome)

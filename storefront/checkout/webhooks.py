@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 from storefront.orders import services as orders
 from storefront.orders.models import Order, OrderStatus
 from storefront.showroom.services import returns
+from storefront.timeutil import utcnow
 
 from .fulfil import PaymentResult, attempt_for_session, current_attempt, end_payment, fulfil_payment
-from .models import StripeEvent
+from .models import StripeEvent, StripeEventFailure
 from .stripe_gateway import session_state_from_event
 
 
@@ -148,3 +149,26 @@ def handle_event(session: Session, event: dict, *, list_refunds: RefundLister | 
     row.outcome = outcome[:200]
     session.flush()
     return outcome
+
+
+def record_event_failure(session: Session, event: dict, error: str) -> StripeEventFailure:
+    """Keep an event whose handling raised, for the attention queue (one row per event id).
+
+    Called in a transaction of its own after the handler's rolled back. A repeat failure counts
+    up and reopens a row staff had resolved; two failing copies at once collide on the unique
+    event id (the caller ignores that: the other copy recorded it).
+    """
+    event_id = str(event.get("id") or "")[:255]
+    row = session.scalar(select(StripeEventFailure).where(StripeEventFailure.event_id == event_id))
+    now = utcnow()
+    if row is None:
+        row = StripeEventFailure(
+            event_id=event_id, type=str(event.get("type") or "")[:80], first_failed_at=now
+        )
+        session.add(row)
+    else:
+        row.failures += 1
+        row.resolved_at, row.resolved_by_id, row.resolution_note = None, None, None
+    row.error, row.last_failed_at = error[:2000], now
+    session.flush()
+    return row

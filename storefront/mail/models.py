@@ -13,12 +13,16 @@ from storefront.timeutil import utcnow
 
 
 class MessageStatus(StrEnum):
-    """Pending until sent; failed after the last retry; skipped when there is nobody to tell."""
+    """Pending until sent; failed after the last retry; skipped when there is nobody to tell.
+
+    Dismissed: a failed message that a manager resolved another way (with a note in the audit).
+    """
 
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
     SKIPPED = "skipped"
+    DISMISSED = "dismissed"
 
 
 class MessageKind(StrEnum):
