@@ -1,7 +1,7 @@
 """Page-cache triggers name what changed: the piece, its maker and the maker's shop
 
 Revision ID: 0015
-Revises: 0010
+Revises: 0014
 
 Each catalog change now says which piece, artisan and shop it touched, so a process's page
 cache drops only the pages that show them (and the lists), not every page (storefront.pagecache):
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import context, op
 
 revision = '0015'
-down_revision = '0010'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
