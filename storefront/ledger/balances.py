@@ -1,0 +1,156 @@
+"""What an artisan is owed, split by when it can be paid: computed from the book, never stored.
+
+Every entry of the book falls in one of three parts:
+
+- *paid*: payout entries (negative) and the reversal of a returned transfer (positive), i.e.
+  every entry that names a payout; `paid` is minus their sum, what the artisan received;
+- *pending*: entries of an order line whose return window has not ended: a showroom sale for
+  RETURN_WINDOW_SHOWROOM_DAYS (7) after it was paid, an online sale for
+  RETURN_WINDOW_ONLINE_DAYS (14) after it was handed to its buyer, i.e. the first order event
+  "collected" (pickup) or "delivered" (shipping). An online order with neither stays pending.
+  A line's refunds and returned commission follow their line, so a sale refunded inside its
+  window leaves nothing pending and nothing available;
+- *available*: the rest of what was credited (ended windows, adjustments without a line),
+  less what was paid.
+
+So available + pending + paid = credited (every entry that names no payout), and available +
+pending = the sum of all the artisan's entries. Windows are whole days of 24 hours after the
+moment (not calendar days); a window ends at that instant exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from storefront.orders.models import Channel, Order, OrderEvent, OrderLine
+from storefront.timeutil import utcnow
+
+from .models import LedgerEntry
+
+# The order events that hand an online order to its buyer; its return window starts there.
+HANDED_OVER = ("collected", "delivered")
+
+
+@dataclass(frozen=True)
+class ReturnWindows:
+    """How long sold money stays pending, in days (settings RETURN_WINDOW_*_DAYS)."""
+
+    online_days: int = 14
+    showroom_days: int = 7
+
+
+@dataclass(frozen=True)
+class Balance:
+    """An artisan's book in three parts, minor units: see the module docstring."""
+
+    credited: int = 0
+    pending: int = 0
+    paid: int = 0
+
+    @property
+    def available(self) -> int:
+        """What may be paid out now (negative when refunds after payment exceed new sales)."""
+        return self.credited - self.pending - self.paid
+
+    @property
+    def owed(self) -> int:
+        """Everything the centre still owes: available + pending, the sum of all entries."""
+        return self.credited - self.paid
+
+
+def handed_over(as_of: datetime | None = None):
+    """Subquery (order_id, at): the first collected/delivered event of each order before as_of."""
+    stmt = select(OrderEvent.order_id, func.min(OrderEvent.created_at).label("at")).where(
+        OrderEvent.kind.in_(HANDED_OVER)
+    )
+    if as_of is not None:
+        stmt = stmt.where(OrderEvent.created_at < as_of)
+    return stmt.group_by(OrderEvent.order_id).subquery("handed")
+
+
+def pending_condition(handed, now: datetime, windows: ReturnWindows):
+    """SQL truth of "this entry's line is still inside its return window at `now`".
+
+    Needs LedgerEntry joined (outer) to OrderLine, Order and the `handed` subquery.
+    """
+    showroom_cut = now - timedelta(days=windows.showroom_days)
+    online_cut = now - timedelta(days=windows.online_days)
+    return and_(
+        LedgerEntry.order_line_id.is_not(None),
+        or_(
+            and_(
+                Order.channel == Channel.SHOWROOM,
+                or_(Order.paid_at.is_(None), Order.paid_at > showroom_cut),
+            ),
+            and_(
+                Order.channel != Channel.SHOWROOM,
+                or_(handed.c.at.is_(None), handed.c.at > online_cut),
+            ),
+        ),
+    )
+
+
+def balance_query(
+    windows: ReturnWindows, *, as_of: datetime | None = None
+) -> Select[tuple[int, int, int, int]]:
+    """SELECT artisan_id, credited, pending, paid over the book, grouped by artisan.
+
+    With `as_of` (naive UTC) only entries and events before that moment count and windows are
+    judged at it: the balance as it stood then, which later entries cannot change.
+    """
+    now = as_of or utcnow()
+    handed = handed_over(as_of)
+    payout_linked = LedgerEntry.payout_id.is_not(None)
+    zero = 0
+    stmt = (
+        select(
+            LedgerEntry.artisan_id,
+            func.sum(case((payout_linked, zero), else_=LedgerEntry.amount_minor)),
+            func.sum(
+                case((pending_condition(handed, now, windows), LedgerEntry.amount_minor), else_=0)
+            ),
+            -func.sum(case((payout_linked, LedgerEntry.amount_minor), else_=zero)),
+        )
+        .select_from(LedgerEntry)
+        .outerjoin(OrderLine, OrderLine.id == LedgerEntry.order_line_id)
+        .outerjoin(Order, Order.id == OrderLine.order_id)
+        .outerjoin(handed, handed.c.order_id == Order.id)
+        .group_by(LedgerEntry.artisan_id)
+    )
+    if as_of is not None:
+        stmt = stmt.where(LedgerEntry.created_at < as_of)
+    return stmt
+
+
+def balances(
+    session: Session,
+    windows: ReturnWindows,
+    *,
+    artisan_ids: Iterable[int] | None = None,
+    as_of: datetime | None = None,
+) -> dict[int, Balance]:
+    """Every artisan's Balance (or those of `artisan_ids`), by artisan id; one query.
+
+    Artisans without an entry are absent (their balance is Balance()).
+    """
+    stmt = balance_query(windows, as_of=as_of)
+    if artisan_ids is not None:
+        stmt = stmt.where(LedgerEntry.artisan_id.in_(list(artisan_ids)))
+    return {
+        artisan_id: Balance(int(credited or 0), int(pending or 0), int(paid or 0))
+        for artisan_id, credited, pending, paid in session.execute(stmt)
+    }
+
+
+def balance_of(
+    session: Session, artisan_id: int, windows: ReturnWindows, *, as_of: datetime | None = None
+) -> Balance:
+    """One artisan's Balance now (or as it stood at `as_of`)."""
+    return balances(session, windows, artisan_ids=[artisan_id], as_of=as_of).get(
+        artisan_id, Balance()
+    )
