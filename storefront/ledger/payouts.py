@@ -67,7 +67,10 @@ def record_payout(
     if request.method == PayoutMethod.TRANSFER:
         if not (artisan.rib and is_valid_rib(artisan.rib)):
             raise DomainError(
-                _l("%(name)s has no valid RIB: pay in cash or add the RIB first.", name=artisan.name)
+                _l(
+                    "%(name)s has no valid RIB: pay in cash or add the RIB first.",
+                    name=artisan.name,
+                )
             )
         rib = artisan.rib
     payout = Payout(

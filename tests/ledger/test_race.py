@@ -60,10 +60,10 @@ def test_two_managers_paying_at_once_pay_once(app):
     for artisan_id in makers:
         start = threading.Barrier(2)
         results: list[str] = []
-        threads = [
-            threading.Thread(target=lambda: results.append(_pay(app, artisan_id, 9000, start)))
-            for _ in range(2)
-        ]
+        def run(artisan_id=artisan_id, start=start, results=results) -> None:
+            results.append(_pay(app, artisan_id, 9000, start))
+
+        threads = [threading.Thread(target=run) for _ in range(2)]
         for thread in threads:
             thread.start()
         for thread in threads:
