@@ -24,10 +24,7 @@ def rib_key(first22: str) -> str:
 def is_valid_rib(rib: str) -> bool:
     """True for 24 ASCII digits whose last two are the key of the first 22."""
     return (
-        len(rib) == RIB_DIGITS
-        and rib.isascii()
-        and rib.isdigit()
-        and rib_key(rib[:22]) == rib[22:]
+        len(rib) == RIB_DIGITS and rib.isascii() and rib.isdigit() and rib_key(rib[:22]) == rib[22:]
     )
 
 

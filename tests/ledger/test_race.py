@@ -60,6 +60,7 @@ def test_two_managers_paying_at_once_pay_once(app):
     for artisan_id in makers:
         start = threading.Barrier(2)
         results: list[str] = []
+
         def run(artisan_id=artisan_id, start=start, results=results) -> None:
             results.append(_pay(app, artisan_id, 9000, start))
 
@@ -76,6 +77,9 @@ def test_two_managers_paying_at_once_pay_once(app):
             balance = balance_of(session, artisan_id, WINDOWS)
             assert (balance.available, balance.paid) == (0, 9000)
         assert session.scalar(select(func.count()).select_from(Payout)) == ROUNDS
-        assert session.scalar(
-            select(func.count()).select_from(LedgerEntry).where(LedgerEntry.kind == "payout")
-        ) == ROUNDS
+        assert (
+            session.scalar(
+                select(func.count()).select_from(LedgerEntry).where(LedgerEntry.kind == "payout")
+            )
+            == ROUNDS
+        )
