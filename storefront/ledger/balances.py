@@ -154,3 +154,11 @@ def balance_of(
     return balances(session, windows, artisan_ids=[artisan_id], as_of=as_of).get(
         artisan_id, Balance()
     )
+
+
+def return_windows(config) -> ReturnWindows:
+    """The windows of a Flask config (or any mapping with the RETURN_WINDOW_* settings)."""
+    return ReturnWindows(
+        online_days=int(config["RETURN_WINDOW_ONLINE_DAYS"]),
+        showroom_days=int(config["RETURN_WINDOW_SHOWROOM_DAYS"]),
+    )
