@@ -44,7 +44,7 @@ def _line_sums(session: Session) -> dict[int, dict[str, tuple[int, int]]]:
 
 
 def _check_lines(session: Session, problems: list[str]) -> dict[int, int]:
-    """Check each order line against its entries; returns artisan_id -> what their lines stand at."""
+    """Check each order line against its entries; returns artisan_id -> what its lines stand at."""
     sums = _line_sums(session)
     standing: dict[int, int] = defaultdict(int)
     rows = session.execute(
