@@ -219,4 +219,4 @@ def invitations():
     return render_template("admin/invitations.html", form=form), status
 
 
-from . import payouts, shipping  # noqa: E402,F401  (register /admin/payouts, /admin/shipping)
+from . import payouts, reports, shipping  # noqa: E402,F401  (routes on this blueprint)
