@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from storefront.orders.models import Channel, Order, OrderEvent, OrderLine
@@ -63,63 +63,65 @@ class Balance:
         return self.credited - self.paid
 
 
-def handed_over(as_of: datetime | None = None):
-    """Subquery (order_id, at): the first collected/delivered event of each order before as_of."""
-    stmt = select(OrderEvent.order_id, func.min(OrderEvent.created_at).label("at")).where(
-        OrderEvent.kind.in_(HANDED_OVER)
+def handed_by(cut: datetime, as_of: datetime | None = None):
+    """SQL truth of "the order (Order) was collected or delivered at or before `cut`".
+
+    An EXISTS over order_events (indexed by order_id); with `as_of`, events recorded from that
+    moment on are not known yet.
+    """
+    stmt = select(OrderEvent.id).where(
+        OrderEvent.order_id == Order.id,
+        OrderEvent.kind.in_(HANDED_OVER),
+        OrderEvent.created_at <= cut,
     )
     if as_of is not None:
         stmt = stmt.where(OrderEvent.created_at < as_of)
-    return stmt.group_by(OrderEvent.order_id).subquery("handed")
+    return stmt.exists()
 
 
-def pending_condition(handed, now: datetime, windows: ReturnWindows):
-    """SQL truth of "this entry's line is still inside its return window at `now`".
+def pending_orders(now: datetime, windows: ReturnWindows, *, as_of: datetime | None = None):
+    """SQL truth of "the order (Order) is still inside its return window at `now`".
 
-    Needs LedgerEntry joined (outer) to OrderLine, Order and the `handed` subquery.
+    A showroom sale paid less than showroom_days before `now` (or not paid); an online order
+    not collected or delivered at least online_days before `now`.
     """
     showroom_cut = now - timedelta(days=windows.showroom_days)
     online_cut = now - timedelta(days=windows.online_days)
-    return and_(
-        LedgerEntry.order_line_id.is_not(None),
-        or_(
-            and_(
-                Order.channel == Channel.SHOWROOM,
-                or_(Order.paid_at.is_(None), Order.paid_at > showroom_cut),
-            ),
-            and_(
-                Order.channel != Channel.SHOWROOM,
-                or_(handed.c.at.is_(None), handed.c.at > online_cut),
-            ),
+    return or_(
+        and_(
+            Order.channel == Channel.SHOWROOM,
+            or_(Order.paid_at.is_(None), Order.paid_at > showroom_cut),
         ),
+        and_(Order.channel != Channel.SHOWROOM, ~handed_by(online_cut, as_of)),
     )
 
 
-def balance_query(
-    windows: ReturnWindows, *, as_of: datetime | None = None
-) -> Select[tuple[int, int, int, int]]:
-    """SELECT artisan_id, credited, pending, paid over the book, grouped by artisan.
+def _totals_query(as_of: datetime | None):
+    """artisan_id, credited, paid over every entry: one pass over the book, no joins."""
+    payout_linked = LedgerEntry.payout_id.is_not(None)
+    stmt = select(
+        LedgerEntry.artisan_id,
+        func.sum(case((payout_linked, 0), else_=LedgerEntry.amount_minor)),
+        -func.sum(case((payout_linked, LedgerEntry.amount_minor), else_=0)),
+    ).group_by(LedgerEntry.artisan_id)
+    if as_of is not None:
+        stmt = stmt.where(LedgerEntry.created_at < as_of)
+    return stmt
 
-    With `as_of` (naive UTC) only entries and events before that moment count and windows are
-    judged at it: the balance as it stood then, which later entries cannot change.
+
+def _pending_query(windows: ReturnWindows, as_of: datetime | None):
+    """artisan_id, pending: the entries of lines whose order is still inside its window.
+
+    Orders are picked first (recent showroom sales by paid_at, online orders not handed over
+    long enough), then their lines' entries by index, so the cost follows the orders still
+    pending rather than the size of the book.
     """
     now = as_of or utcnow()
-    handed = handed_over(as_of)
-    payout_linked = LedgerEntry.payout_id.is_not(None)
-    zero = 0
+    waiting = select(Order.id).where(pending_orders(now, windows, as_of=as_of))
     stmt = (
-        select(
-            LedgerEntry.artisan_id,
-            func.sum(case((payout_linked, zero), else_=LedgerEntry.amount_minor)),
-            func.sum(
-                case((pending_condition(handed, now, windows), LedgerEntry.amount_minor), else_=0)
-            ),
-            -func.sum(case((payout_linked, LedgerEntry.amount_minor), else_=zero)),
-        )
-        .select_from(LedgerEntry)
-        .outerjoin(OrderLine, OrderLine.id == LedgerEntry.order_line_id)
-        .outerjoin(Order, Order.id == OrderLine.order_id)
-        .outerjoin(handed, handed.c.order_id == Order.id)
+        select(LedgerEntry.artisan_id, func.sum(LedgerEntry.amount_minor))
+        .join(OrderLine, OrderLine.id == LedgerEntry.order_line_id)
+        .where(OrderLine.order_id.in_(waiting))
         .group_by(LedgerEntry.artisan_id)
     )
     if as_of is not None:
@@ -134,16 +136,21 @@ def balances(
     artisan_ids: Iterable[int] | None = None,
     as_of: datetime | None = None,
 ) -> dict[int, Balance]:
-    """Every artisan's Balance (or those of `artisan_ids`), by artisan id; one query.
+    """Every artisan's Balance (or those of `artisan_ids`), by artisan id; two queries.
 
-    Artisans without an entry are absent (their balance is Balance()).
+    With `as_of` (naive UTC) only entries and events before that moment count and windows are
+    judged at it: the balance as it stood then, which later entries cannot change. Artisans
+    without an entry are absent (their balance is Balance()).
     """
-    stmt = balance_query(windows, as_of=as_of)
+    totals, pending = _totals_query(as_of), _pending_query(windows, as_of)
     if artisan_ids is not None:
-        stmt = stmt.where(LedgerEntry.artisan_id.in_(list(artisan_ids)))
+        ids = list(artisan_ids)
+        totals = totals.where(LedgerEntry.artisan_id.in_(ids))
+        pending = pending.where(LedgerEntry.artisan_id.in_(ids))
+    waiting = {a: int(amount or 0) for a, amount in session.execute(pending)}
     return {
-        artisan_id: Balance(int(credited or 0), int(pending or 0), int(paid or 0))
-        for artisan_id, credited, pending, paid in session.execute(stmt)
+        artisan_id: Balance(int(credited or 0), waiting.get(artisan_id, 0), int(paid or 0))
+        for artisan_id, credited, paid in session.execute(totals)
     }
 
 

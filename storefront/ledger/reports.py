@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, literal, select, union_all
+from sqlalchemy import and_, case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from storefront.orders.models import Order, OrderLine
@@ -71,7 +71,9 @@ def _figures():
     commission = (net * OrderLine.commission_bps + 5000) // 10000
 
     def left(amount):
-        return amount - (2 * amount * refunded + quantity) // (2 * quantity)
+        # Most lines have no refund: skip the share arithmetic for them.
+        share = (2 * amount * refunded + quantity) // (2 * quantity)
+        return case((refunded == 0, amount), else_=amount - share)
 
     return (
         func.coalesce(func.sum(quantity - refunded), 0),
