@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
@@ -94,3 +94,16 @@ class Payout(db.Model):
     def reference(self) -> str:
         """The payout's number on receipts, bank files and statements: PAY-000042."""
         return f"PAY-{self.id:06d}"
+
+
+class StatementNotice(db.Model):
+    """An artisan was told their statement of a month is ready: once per artisan and month."""
+
+    __tablename__ = "statement_notices"
+    __table_args__ = (UniqueConstraint("artisan_id", "month", name="uq_statement_notices_month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    artisan_id: Mapped[int] = mapped_column(ForeignKey("artisans.id"))
+    # The month's first day (the centre's calendar).
+    month: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

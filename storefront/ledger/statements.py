@@ -9,7 +9,7 @@ correction written later is an entry of the month it is written in.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -18,7 +18,7 @@ from storefront.orders.models import Order, OrderLine
 from storefront.timeutil import local_date, local_month_bounds, utcnow
 
 from .balances import Balance, ReturnWindows, balance_of
-from .models import LedgerEntry, Payout
+from .models import LedgerEntry, Payout, StatementNotice
 
 
 @dataclass(frozen=True)
@@ -151,3 +151,35 @@ def payouts_received(session: Session, artisan_id: int, *, limit: int = 20) -> l
             .limit(limit)
         )
     )
+
+
+def previous_month(now: datetime | None = None) -> date:
+    """The first day of the last closed month (the centre's calendar)."""
+    this_month = local_date(now or utcnow()).replace(day=1)
+    return (this_month - timedelta(days=1)).replace(day=1)
+
+
+def artisans_to_notify(session: Session, month: date) -> list[int]:
+    """Artisans with entries in `month` who were not yet told its statement is ready."""
+    start, end = local_month_bounds(month)
+    told = select(StatementNotice.artisan_id).where(StatementNotice.month == month)
+    return list(
+        session.scalars(
+            select(LedgerEntry.artisan_id)
+            .where(
+                LedgerEntry.created_at >= start,
+                LedgerEntry.created_at < end,
+                LedgerEntry.artisan_id.not_in(told),
+            )
+            .group_by(LedgerEntry.artisan_id)
+            .order_by(LedgerEntry.artisan_id)
+        )
+    )
+
+
+def record_statement_notice(session: Session, artisan_id: int, month: date) -> StatementNotice:
+    """Remember that the artisan was told (unique per artisan and month: a repeat fails)."""
+    notice = StatementNotice(artisan_id=artisan_id, month=month)
+    session.add(notice)
+    session.flush()
+    return notice

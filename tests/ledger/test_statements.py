@@ -47,3 +47,25 @@ def test_the_month_in_progress_is_not_closed(session):
     _entry(session, maker, 500, datetime(2026, 7, 2, 12))
     july = statement_for(session, maker.id, date(2026, 7, 1), WINDOWS, now=datetime(2026, 7, 20))
     assert not july.closed and july.closing == 500
+
+
+def test_each_artisan_is_told_once_that_last_months_statement_is_ready(app, session):
+    from sqlalchemy import select
+
+    from storefront.admin.payout_mail import queue_statement_mails
+    from storefront.mail.models import OutboxMessage
+    from tests.factories import make_user
+
+    maker, quiet, no_account = make_artisan(session), make_artisan(session), make_artisan(session)
+    make_user(session, role="artisan", artisan_id=maker.id, locale="fr", email="m@example.com")
+    make_user(session, role="artisan", artisan_id=quiet.id, locale="ar", email="q@example.com")
+    _entry(session, maker, 500, datetime(2026, 7, 2, 12))
+    _entry(session, no_account, 500, datetime(2026, 7, 3, 12))
+    _entry(session, quiet, 500, datetime(2026, 8, 3, 12))  # August: not closed yet
+    with app.test_request_context():
+        assert queue_statement_mails(session, now=datetime(2026, 8, 5)) == 1
+        assert queue_statement_mails(session, now=datetime(2026, 8, 6)) == 0
+    mails = session.scalars(select(OutboxMessage)).all()
+    assert [m.to_address for m in mails] == ["m@example.com"]
+    assert mails[0].subject == "Votre relevé de juillet 2026 est prêt"
+    assert "/dashboard/statements/2026-07" in mails[0].body

@@ -1,4 +1,5 @@
-"""Payouts and payout runs; the artisan's RIB; the book and recorded payouts are append-only
+"""Payouts and payout runs; the artisan's RIB; the book and recorded payouts are append-only;
+statement notices (one "your statement is ready" mail per artisan and month)
 
 Revision ID: 0012
 Revises: 0010
@@ -91,6 +92,18 @@ def upgrade():
     )
     op.create_index('ix_payouts_artisan_created', 'payouts', ['artisan_id', 'created_at'])
     op.create_index(op.f('ix_payouts_batch_id'), 'payouts', ['batch_id'])
+    op.create_table(
+        'statement_notices',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('artisan_id', sa.Integer(), nullable=False),
+        sa.Column('month', sa.Date(), nullable=False),
+        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ['artisan_id'], ['artisans.id'], name=op.f('fk_statement_notices_artisan_id_artisans')
+        ),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_statement_notices')),
+        sa.UniqueConstraint('artisan_id', 'month', name='uq_statement_notices_month'),
+    )
     # A plain ADD COLUMN: artisans is not rebuilt, so its catalog triggers stay as they are.
     with op.batch_alter_table('artisans', schema=None) as batch_op:
         batch_op.add_column(sa.Column('rib', sa.String(length=24), nullable=True))
@@ -121,6 +134,7 @@ def downgrade():
         )
     with op.batch_alter_table('artisans', schema=None) as batch_op:
         batch_op.drop_column('rib')
+    op.drop_table('statement_notices')
     op.drop_index(op.f('ix_payouts_batch_id'), table_name='payouts')
     op.drop_index('ix_payouts_artisan_created', table_name='payouts')
     op.drop_table('payouts')
