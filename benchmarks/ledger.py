@@ -13,7 +13,8 @@ a monthly payout to every artisan) and times, best of BENCH_REPEAT (3):
 
 Then it checks that the figures add up (available + pending + paid = credited for every
 artisan, and the report's year equals the book's sale, refund and commission entries), and
-drops the database. BENCH_LINES changes the size (lines, even).
+drops the database. BENCH_LINES changes the size (lines, even); BENCH_KEEP=1 keeps the
+database and prints its name, BENCH_REUSE=<name> times a kept one again without seeding.
 """
 
 from __future__ import annotations
@@ -157,27 +158,34 @@ def main() -> int:
     from storefront.orders.models import Order, OrderLine
     from storefront.timeutil import local_date
 
-    name = f"bench_ledger_{uuid.uuid4().hex[:8]}"
+    reuse = os.environ.get("BENCH_REUSE", "")
+    keep = bool(reuse) or os.environ.get("BENCH_KEEP") == "1"
+    name = reuse or f"bench_ledger_{uuid.uuid4().hex[:8]}"
     admin = sa.create_engine(_psycopg(ADMIN_URL), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    if not reuse:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     url = _psycopg(ADMIN_URL).rsplit("/", 1)[0] + "/" + name
     try:
-        jobs = f"sqlite:///{tempfile.gettempdir()}/{name}-jobs.db"
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "JOBS_STORAGE_URI": jobs})
+        # Configured as deployed: from the environment (PostgreSQL's engine options too).
+        os.environ["DATABASE_URL"] = url.replace("postgresql+psycopg://", "postgresql://")
+        os.environ["JOBS_STORAGE_URI"] = f"sqlite:///{tempfile.gettempdir()}/{name}-jobs.db"
+        app = create_app()
         with app.app_context():
             upgrade()
             session = db.session
             started = time.perf_counter()
-            params = {"crafts": CRAFTS, "artisans": ARTISANS, "orders": LINES // 2}
-            for statement in SEED:
-                session.execute(sa.text(statement), params)
-            session.commit()
             windows = return_windows(app.config)
-            payouts = _payouts(session, windows)
-            session.commit()
-            session.execute(sa.text("ANALYZE"))
-            session.commit()
+            if not reuse:
+                params = {"crafts": CRAFTS, "artisans": ARTISANS, "orders": LINES // 2}
+                for statement in SEED:
+                    session.execute(sa.text(statement), params)
+                session.commit()
+                _payouts(session, windows)
+                session.commit()
+                session.execute(sa.text("ANALYZE"))
+                session.commit()
+            payouts = session.scalar(sa.text("SELECT count(*) FROM payouts"))
             counts = {
                 table: session.scalar(sa.text(f"SELECT count(*) FROM {table}"))
                 for table in ("orders", "order_lines", "ledger_entries", "payouts")
@@ -228,8 +236,11 @@ def main() -> int:
         app.extensions["jobs"].close()
         return 1 if problems else 0
     finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if keep:
+            print(f"kept the database {name} (BENCH_REUSE={name} times it again)")
+        else:
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from storefront.orders.models import Channel, Order, OrderEvent, OrderLine
@@ -32,6 +32,8 @@ from storefront.timeutil import utcnow
 
 from .models import LedgerEntry
 
+# Pending orders whose entries one query reads (SQLite allows 32,766 bound values).
+PENDING_BATCH = 5000
 # The order events that hand an online order to its buyer; its return window starts there.
 HANDED_OVER = ("collected", "delivered")
 
@@ -80,19 +82,21 @@ def handed_by(cut: datetime, as_of: datetime | None = None):
 
 
 def pending_orders(now: datetime, windows: ReturnWindows, *, as_of: datetime | None = None):
-    """SQL truth of "the order (Order) is still inside its return window at `now`".
+    """SELECT of the ids of orders still inside their return window at `now`.
 
-    A showroom sale paid less than showroom_days before `now` (or not paid); an online order
-    not collected or delivered at least online_days before `now`.
+    A showroom sale paid less than showroom_days before `now`; an online order not collected
+    or delivered at least online_days before `now`. Two branches joined by UNION ALL, so each
+    uses its own index (orders.paid_at; order_events.order_id) and the planner sees how few
+    orders are pending.
     """
     showroom_cut = now - timedelta(days=windows.showroom_days)
     online_cut = now - timedelta(days=windows.online_days)
-    return or_(
-        and_(
+    return union_all(
+        select(Order.id).where(
             Order.channel == Channel.SHOWROOM,
             or_(Order.paid_at.is_(None), Order.paid_at > showroom_cut),
         ),
-        and_(Order.channel != Channel.SHOWROOM, ~handed_by(online_cut, as_of)),
+        select(Order.id).where(Order.channel != Channel.SHOWROOM, ~handed_by(online_cut, as_of)),
     )
 
 
@@ -109,24 +113,59 @@ def _totals_query(as_of: datetime | None):
     return stmt
 
 
-def _pending_query(windows: ReturnWindows, as_of: datetime | None):
-    """artisan_id, pending: the entries of lines whose order is still inside its window.
-
-    Orders are picked first (recent showroom sales by paid_at, online orders not handed over
-    long enough), then their lines' entries by index, so the cost follows the orders still
-    pending rather than the size of the book.
-    """
-    now = as_of or utcnow()
-    waiting = select(Order.id).where(pending_orders(now, windows, as_of=as_of))
-    stmt = (
-        select(LedgerEntry.artisan_id, func.sum(LedgerEntry.amount_minor))
-        .join(OrderLine, OrderLine.id == LedgerEntry.order_line_id)
-        .where(OrderLine.order_id.in_(waiting))
-        .group_by(LedgerEntry.artisan_id)
+def still_pending(now: datetime, windows: ReturnWindows, *, as_of: datetime | None = None):
+    """SQL truth of "this order (Order) is still inside its return window at `now`"."""
+    showroom_cut = now - timedelta(days=windows.showroom_days)
+    online_cut = now - timedelta(days=windows.online_days)
+    return or_(
+        and_(
+            Order.channel == Channel.SHOWROOM,
+            or_(Order.paid_at.is_(None), Order.paid_at > showroom_cut),
+        ),
+        and_(Order.channel != Channel.SHOWROOM, ~handed_by(online_cut, as_of)),
     )
+
+
+def _pending_sums(stmt, as_of: datetime | None):
+    stmt = stmt.group_by(LedgerEntry.artisan_id)
     if as_of is not None:
         stmt = stmt.where(LedgerEntry.created_at < as_of)
     return stmt
+
+
+def _pending(
+    session: Session, windows: ReturnWindows, as_of: datetime | None, ids: list[int] | None
+) -> dict[int, int]:
+    """artisan_id -> pending: the entries of lines whose order is still inside its window.
+
+    For some artisans, from their entries (indexed by artisan) to their orders. For all of
+    them, the pending orders first (recent showroom sales by paid_at, online orders not handed
+    over long enough: few, whatever the size of the book), then their lines' entries by index,
+    in batches that stay under SQLite's limit of bound values.
+    """
+    now = as_of or utcnow()
+    total = func.sum(LedgerEntry.amount_minor)
+    if ids is not None:
+        stmt = _pending_sums(
+            select(LedgerEntry.artisan_id, total)
+            .join(OrderLine, OrderLine.id == LedgerEntry.order_line_id)
+            .join(Order, Order.id == OrderLine.order_id)
+            .where(LedgerEntry.artisan_id.in_(ids), still_pending(now, windows, as_of=as_of)),
+            as_of,
+        )
+        return {a: int(amount or 0) for a, amount in session.execute(stmt)}
+    waiting = list(session.scalars(pending_orders(now, windows, as_of=as_of)))
+    found: dict[int, int] = {}
+    for start in range(0, len(waiting), PENDING_BATCH):
+        stmt = _pending_sums(
+            select(LedgerEntry.artisan_id, total)
+            .join(OrderLine, OrderLine.id == LedgerEntry.order_line_id)
+            .where(OrderLine.order_id.in_(waiting[start : start + PENDING_BATCH])),
+            as_of,
+        )
+        for artisan_id, amount in session.execute(stmt):
+            found[artisan_id] = found.get(artisan_id, 0) + int(amount or 0)
+    return found
 
 
 def balances(
@@ -136,18 +175,18 @@ def balances(
     artisan_ids: Iterable[int] | None = None,
     as_of: datetime | None = None,
 ) -> dict[int, Balance]:
-    """Every artisan's Balance (or those of `artisan_ids`), by artisan id; two queries.
+    """Every artisan's Balance (or those of `artisan_ids`), by artisan id.
 
     With `as_of` (naive UTC) only entries and events before that moment count and windows are
     judged at it: the balance as it stood then, which later entries cannot change. Artisans
-    without an entry are absent (their balance is Balance()).
+    without an entry are absent (their balance is Balance()). Two queries for some artisans;
+    for all, two plus one per PENDING_BATCH orders still pending.
     """
-    totals, pending = _totals_query(as_of), _pending_query(windows, as_of)
-    if artisan_ids is not None:
-        ids = list(artisan_ids)
+    ids = list(artisan_ids) if artisan_ids is not None else None
+    totals = _totals_query(as_of)
+    if ids is not None:
         totals = totals.where(LedgerEntry.artisan_id.in_(ids))
-        pending = pending.where(LedgerEntry.artisan_id.in_(ids))
-    waiting = {a: int(amount or 0) for a, amount in session.execute(pending)}
+    waiting = _pending(session, windows, as_of, ids)
     return {
         artisan_id: Balance(int(credited or 0), waiting.get(artisan_id, 0), int(paid or 0))
         for artisan_id, credited, paid in session.execute(totals)
