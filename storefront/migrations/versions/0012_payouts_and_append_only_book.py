@@ -127,15 +127,17 @@ def downgrade():
             op.execute(f'DROP TRIGGER IF EXISTS tr_{table}_append_only ON {table}')
     if bind.dialect.name != 'sqlite':
         op.execute('DROP FUNCTION IF EXISTS refuse_book_edit()')
+    # The foreign key to payouts goes first, so the table can be dropped.
     with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
         batch_op.drop_constraint('uq_ledger_entries_payout_kind', type_='unique')
         batch_op.drop_constraint(
             batch_op.f('fk_ledger_entries_payout_id_payouts'), type_='foreignkey'
         )
-    with op.batch_alter_table('artisans', schema=None) as batch_op:
-        batch_op.drop_column('rib')
     op.drop_table('statement_notices')
     op.drop_index(op.f('ix_payouts_batch_id'), table_name='payouts')
     op.drop_index('ix_payouts_artisan_created', table_name='payouts')
     op.drop_table('payouts')
     op.drop_table('payout_batches')
+    # A plain DROP COLUMN on both databases (SQLite 3.35+): artisans is not rebuilt, so its
+    # catalog triggers stay, and nothing referencing artisans is touched.
+    op.execute('ALTER TABLE artisans DROP COLUMN rib')
