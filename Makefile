@@ -67,6 +67,7 @@ test: install-dev translations lint
 
 bench: install-dev translations
 	$(PY) -m benchmarks.run
+	$(PY) -m benchmarks.ledger
 
 format: install-dev
 	$(BIN)/ruff check --fix .

@@ -43,6 +43,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         Path(app.config["SQLALCHEMY_DATABASE_URI"][10:]).parent.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    # WeasyPrint (statements' PDF) logs every step of every document at INFO.
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
 
     _init_extensions(app)
     _register_blueprints(app)

@@ -14,9 +14,10 @@ def register_commands(app: Flask) -> None:
     from storefront.checkout.commands import COMMANDS as checkout
     from storefront.i18n_tools import i18n
     from storefront.jobs import worker_command
+    from storefront.ledger.commands import COMMANDS as ledger
     from storefront.showroom.commands import COMMANDS as showroom
 
-    for command in (i18n, worker_command, *accounts, *checkout, *showroom, *admin):
+    for command in (i18n, worker_command, *accounts, *checkout, *showroom, *admin, *ledger):
         app.cli.add_command(command)
 
 

@@ -41,12 +41,14 @@ class Jobs:
     deliver_mail: TaskWrapper
     release_expired_holds: TaskWrapper
     make_variants: TaskWrapper
+    mail_statements: TaskWrapper
 
     def catch_up(self) -> None:
         """Enqueue every periodic job once, for what fell due while no worker was running."""
         self.deliver_mail()
         self.release_expired_holds()
         self.make_variants()
+        self.mail_statements()
 
     def close(self) -> None:
         """Release the queue's connections (the end of a test app; process exit does it too)."""
@@ -134,11 +136,25 @@ def init_jobs(app: Flask) -> Jobs:
             log.info("variants made for %d photos", len(done))
         return done
 
+    @huey.periodic_task(crontab(minute="7"), name="mail_statements", expires=STALE_AFTER_SECONDS)
+    def mail_statements() -> int:
+        """Once the month is closed, tell each artisan with entries in it that it is ready."""
+        from storefront.admin.payout_mail import queue_statement_mails
+
+        with app.app_context():
+            queued = queue_statement_mails(db.session)
+            db.session.commit()
+        if queued:
+            log.info("statements ready: %d mails", queued)
+            deliver_mail()
+        return queued
+
     jobs = Jobs(
         huey=huey,
         deliver_mail=deliver_mail,
         release_expired_holds=release_holds,
         make_variants=make_variants,
+        mail_statements=mail_statements,
     )
     app.extensions["jobs"] = jobs
     return jobs

@@ -20,7 +20,14 @@ RULES = [
     ("/admin", {"admin"}),
     ("/staff", {"staff", "admin"}),
 ]
-ADMIN_ONLY = ("/admin/artisans", "/admin/users", "/admin/attention", "/admin/audit")
+ADMIN_ONLY = (
+    "/admin/artisans",
+    "/admin/users",
+    "/admin/attention",
+    "/admin/audit",
+    "/admin/payouts",
+    "/admin/reports",
+)
 # Showroom steps only a manager may take.
 MANAGER_ACTIONS = ("/sign-off", "/adjustments")
 VISITORS = ("anonymous", "artisan_a", "artisan_b", "staff", "admin")

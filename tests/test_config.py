@@ -62,6 +62,10 @@ def environment(monkeypatch, database_url, tmp_path):
         ({"TRUSTED_PROXY_HOPS": "²"}, "must be a whole number"),
         ({"PAGE_CACHE_MAX_STALE_MS": "0.5"}, "PAGE_CACHE_MAX_STALE_MS='0.5' must be a whole"),
         ({"PAGE_CACHE_MAX_STALE_MS": "5001"}, "must be a whole number from 0 to 5000"),
+        ({"RETURN_WINDOW_ONLINE_DAYS": "two weeks"}, "RETURN_WINDOW_ONLINE_DAYS='two weeks'"),
+        ({"RETURN_WINDOW_SHOWROOM_DAYS": "-1"}, "must be a whole number from 0 to 365"),
+        ({"RETURN_WINDOW_SHOWROOM_DAYS": "366"}, "must be a whole number from 0 to 365"),
+        ({"PAYOUT_MINIMUM_MINOR": "100.00"}, "PAYOUT_MINIMUM_MINOR='100.00' must be a whole"),
     ],
 )
 def test_production_refuses_each_bad_setting(environment, changes, message):

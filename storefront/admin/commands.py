@@ -14,12 +14,17 @@ from storefront.accounts.models import Role
 from storefront.accounts.services import create_user
 from storefront.artisans.models import Artisan, Shop
 from storefront.catalog.demo import load_demo
+from storefront.errors import DomainError
 from storefront.extensions import db
+from storefront.orders.models import Order
 from storefront.showroom.services import local_date
 from storefront.showroom.services.demo import record_demo_day
+from storefront.timeutil import local_midnight, utcnow
 
 DEMO_PASSWORD = "guelmim-demo-2026"
 MIN_PRODUCTS_FOR_SHOWROOM_DAY = 40
+# The demo artisan's showroom day is this old: past the 7-day return window.
+DEMO_AVAILABLE_DAYS_AGO = 10
 
 
 @click.command("demo-data")
@@ -38,7 +43,9 @@ def demo_data(products: int, if_empty: bool) -> None:
     db.session.commit()
     accounts = _demo_accounts()
     # The demo showroom day sells six pieces from stock: it needs a catalog of some size.
+    db.session.commit()
     if products >= MIN_PRODUCTS_FOR_SHOWROOM_DAY:
+        _demo_artisan_money(accounts)
         day = local_date() - timedelta(days=1)
         record_demo_day(db.session, staff=accounts["staff"], manager=accounts["admin"], day=day)
     db.session.commit()
@@ -51,6 +58,31 @@ def demo_data(products: int, if_empty: bool) -> None:
     )
     for role, user in accounts.items():
         click.echo(f"  sign in as {role}: {user.email} / {DEMO_PASSWORD}")
+
+
+def _demo_artisan_money(accounts: dict) -> None:
+    """A showroom day of the demo artisan's pieces ten days ago: money past its return window.
+
+    The day goes through the real till; its sales are then dated to that day (the book's own
+    entries keep the moment they were written), so the demo artisan has money available to be
+    paid on a fresh database, and a manager can pay it.
+    """
+    artisan = accounts.get("artisan")
+    if artisan is None or artisan.artisan_id is None:
+        return
+    day = local_date() - timedelta(days=DEMO_AVAILABLE_DAYS_AGO)
+    try:
+        rs = record_demo_day(
+            db.session, staff=accounts["staff"], manager=accounts["admin"], day=day,
+            register=2, artisan_id=artisan.artisan_id,
+        )  # fmt: skip
+    except DomainError:  # a small catalog: fewer than six of their pieces in stock
+        db.session.rollback()
+        return
+    shift = utcnow() - local_midnight(day) - timedelta(hours=11)
+    for order in db.session.scalars(select(Order).where(Order.register_session_id == rs.id)):
+        order.paid_at, order.created_at = order.paid_at - shift, order.created_at - shift
+    db.session.commit()
 
 
 def _demo_accounts() -> dict:

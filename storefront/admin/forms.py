@@ -13,14 +13,23 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from storefront.artisans.models import SHOP_COUNT
 from storefront.catalog.models import MAX_WEIGHT_GRAMS
 from storefront.checkout.models import ShippingZone
 from storefront.i18n import current_lang
 from storefront.inputs import MoneyField, RowList, WholeNumberField, stripped
+from storefront.ledger.rib import is_valid_rib, normalise_rib
 from storefront.money import format_percent, parse_percent
+from storefront.showroom.forms import OneTimeKeyField
 
 
 class PercentField(StringField):
@@ -77,7 +86,19 @@ class ArtisanForm(FlaskForm):
         _l("Shop number"), validators=[DataRequired(), NumberRange(1, SHOP_COUNT)]
     )
     commission = PercentField(_l("Commission in % (empty: the centre's default)"))
+    rib = StringField(
+        _l("RIB for bank transfers (24 digits)"),
+        filters=[lambda value: normalise_rib(value) or None],
+        validators=[Optional()],
+    )
     active = BooleanField(_l("Active"))
+
+    def validate_rib(self, field) -> None:
+        """24 digits whose last two are the key of the others (storefront.ledger.rib)."""
+        if field.data and not is_valid_rib(field.data):
+            raise ValidationError(
+                _l("A RIB has 24 digits and its last two are its key: check each digit.")
+            )
 
 
 class RoleForm(FlaskForm):
@@ -155,3 +176,40 @@ class ResendForm(FlaskForm):
     """Send a failed message again (a note is optional)."""
 
     note = TextAreaField(_l("Note (optional)"), filters=[stripped], validators=[Length(max=1000)])
+MAX_PAYOUT_ROWS = 500
+
+
+class PayoutRowForm(Form):
+    """One artisan in a payout run: pay or not, how much (MAD) and how."""
+
+    artisan_id = WholeNumberField(low=1)
+    pay = BooleanField(_l("Pay"))
+    amount = MoneyField(_l("Amount"), validators=[Optional()])
+    method = SelectField(
+        _l("How"),
+        choices=[
+            SelectChoice("cash", _l("Cash at the desk")),
+            SelectChoice("transfer", _l("Bank transfer")),
+        ],
+        invalid_choice_message=_l("Choose cash or bank transfer."),
+    )
+    bank_reference = StringField(
+        _l("Bank or receipt reference"), filters=[stripped], validators=[Length(max=64)]
+    )
+
+
+class PayoutRunForm(FlaskForm):
+    """The payout run: one row per artisan with money available, and the form's one-time key."""
+
+    form_key = OneTimeKeyField()
+    rows = RowList(FormField(PayoutRowForm), max_entries=MAX_PAYOUT_ROWS)
+
+
+class ReturnedTransferForm(FlaskForm):
+    """Why the bank sent a transfer back."""
+
+    reason = StringField(
+        _l("Why the bank sent it back"),
+        filters=[stripped],
+        validators=[DataRequired(), Length(max=150)],
+    )

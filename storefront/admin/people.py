@@ -11,7 +11,16 @@ from storefront.catalog.models import Product
 from storefront.catalog.search import refresh_search
 from storefront.catalog.slugs import slugify
 
-PROFILE_FIELDS = ("name", "name_ar", "bio_ar", "bio_fr", "bio_en", "commission_bps", "active")
+PROFILE_FIELDS = (
+    "name",
+    "name_ar",
+    "bio_ar",
+    "bio_fr",
+    "bio_en",
+    "commission_bps",
+    "active",
+    "rib",
+)
 
 
 def _unique_slug(session: Session, name: str) -> str:
@@ -42,6 +51,7 @@ def save_artisan(
         "commission_bps": artisan.commission_bps,
         "shop": artisan.shop.number if artisan.shop else None,
         "active": artisan.active,
+        "rib": artisan.rib,
     }
     for name in PROFILE_FIELDS:
         setattr(artisan, name, values.get(name))

@@ -99,6 +99,7 @@ def _artisan_form_page(artisan: Artisan | None):
         if artisan is not None:
             form.shop_number.data = artisan.shop.number
             form.commission.data = artisan.commission_bps
+            form.rib.data = artisan.rib
     if form.validate_on_submit():
         shop = db.session.scalar(select(Shop).where(Shop.number == form.shop_number.data))
         if shop is None:
@@ -112,6 +113,7 @@ def _artisan_form_page(artisan: Artisan | None):
                 name=form.name.data.strip(),
                 # 0 is a real rate (commission waived); only an empty field means the default.
                 commission_bps=form.commission.data,
+                rib=form.rib.data or None,
                 active=bool(form.active.data),
             )
             saved = people.save_artisan(
@@ -220,4 +222,4 @@ def invitations():
     return render_template("admin/invitations.html", form=form), status
 
 
-from . import oversight, shipping  # noqa: E402,F401  (register their pages on this blueprint)
+from . import oversight, payouts, reports, shipping  # noqa: E402,F401  (routes on this blueprint)

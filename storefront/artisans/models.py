@@ -85,6 +85,8 @@ class Artisan(db.Model):
     commission_bps: Mapped[int | None]
     active: Mapped[bool] = mapped_column(default=True)
     since_year: Mapped[int | None]
+    # Where bank transfers go: the 24-digit Moroccan RIB (checked with its key, ledger.rib).
+    rib: Mapped[str | None] = mapped_column(String(24))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     shop: Mapped[Shop] = relationship(back_populates="artisans")

@@ -29,6 +29,7 @@ from storefront.ledger.services import balance_for_artisan, sales_for_artisan
 
 from . import sales as sales_export
 from .forms import EmptyForm, ListingForm, PhotoAltForm, PhotoMoveForm, PhotosForm
+from .money import money_summary
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -68,6 +69,7 @@ def index():
         products=listings.listings_of(db.session, current_user.artisan_id),
         balance=balance_for_artisan(db.session, current_user.artisan_id),
         form=EmptyForm(),
+        **money_summary(current_user.artisan_id),
     )
 
 
@@ -265,3 +267,6 @@ def sale(line_id: int):
     if row is None:
         raise NotFound(_("We could not find this sale among yours."))
     return render_template("dashboard/sale.html", row=row)
+
+
+from . import statements  # noqa: E402,F401  (registers /dashboard/statements on this blueprint)

@@ -57,7 +57,12 @@ def test_a_request_that_queues_mail_sends_nothing_itself(
 def test_catch_up_enqueues_every_job(app):
     with app.app_context():
         current_jobs().catch_up()
-    assert _queued(app) == ["deliver_mail", "release_expired_holds", "make_variants"]
+    assert _queued(app) == [
+        "deliver_mail",
+        "release_expired_holds",
+        "make_variants",
+        "mail_statements",
+    ]
 
 
 def test_every_job_runs_every_minute(app):
@@ -66,7 +71,8 @@ def test_every_job_runs_every_minute(app):
     for minute in range(0, 24 * 60, 7):
         due = huey.read_periodic(start + timedelta(minutes=minute))
         names = sorted(task.name for task in due)
-        assert names == ["deliver_mail", "make_variants", "release_expired_holds"]
+        hourly = ["mail_statements"] if (start + timedelta(minutes=minute)).minute == 7 else []
+        assert names == sorted(["deliver_mail", "make_variants", "release_expired_holds", *hourly])
 
 
 def test_the_release_job_returns_the_stock_of_ended_holds(app, pieces, place_order, run_jobs):

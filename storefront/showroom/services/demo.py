@@ -35,20 +35,30 @@ def _round_up(amount: int, step: int = 10000) -> int:
 
 
 def record_demo_day(
-    session: Session, *, staff: User, manager: User, day: date, register: int = 1
+    session: Session,
+    *,
+    staff: User,
+    manager: User,
+    day: date,
+    register: int = 1,
+    artisan_id: int | None = None,
 ) -> RegisterSession:
     """Open, sell (cash, card, both, a discount), pay in and out, refund, close short, sign off.
 
-    Uses the first six live pieces in stock (by id), so the same catalog gives the same day.
-    Raises DomainError when fewer than six pieces are in stock.
+    Uses the first six live pieces in stock (by id), of one artisan when `artisan_id` is
+    given, so the same catalog gives the same day. Raises DomainError when fewer than six
+    pieces are in stock.
     """
-    products = session.scalars(
+    stmt = (
         select(Product)
         .where(Product.status == ProductStatus.ACTIVE, Product.stock > 0)
         .where(Product.made_to_order.is_(False))
         .order_by(Product.id)
         .limit(6)
-    ).all()
+    )
+    if artisan_id is not None:
+        stmt = stmt.where(Product.artisan_id == artisan_id)
+    products = session.scalars(stmt).all()
     if len(products) < 6:
         raise DomainError("the demo day needs six pieces in stock; load the demo data first")
     rs = open_register(
