@@ -60,11 +60,26 @@ def release_stock(session: Session, order: Order, *, user_id: int | None = None)
     return True
 
 
-def _move_status(session: Session, order: Order, src: tuple[str, ...], dst: str, **values) -> bool:
+# Statuses a refund moves on to refunded or partially_refunded (a cancelled order stays so).
+RETURNABLE = (
+    OrderStatus.PAID,
+    OrderStatus.FULFILLED,
+    OrderStatus.PARTIALLY_REFUNDED,
+    OrderStatus.PREPARING,
+    OrderStatus.READY_FOR_PICKUP,
+    OrderStatus.COLLECTED,
+    OrderStatus.SHIPPED,
+    OrderStatus.DELIVERED,
+)
+
+
+def _move_status(
+    session: Session, order: Order, src: tuple[str, ...], dst: str, *guards, **values
+) -> bool:
     """Guarded status move: one UPDATE ... WHERE status IN src; True if this call made it."""
     result = session.execute(
         update(Order)
-        .where(Order.id == order.id, Order.status.in_(src))
+        .where(Order.id == order.id, Order.status.in_(src), *guards)
         .values(status=dst, updated_at=utcnow(), **values)
         .execution_options(synchronize_session=False)
     )
@@ -127,6 +142,8 @@ def mark_paid_after_release(
         order,
         (OrderStatus.CANCELLED, OrderStatus.PAYMENT_FAILED),
         OrderStatus.PAID,
+        # An order staff cancelled after it was paid (and refunded) is not paid again.
+        Order.paid_at.is_(None),
         paid_at=utcnow(),
         payment_method=payment_method,
         payment_reference=payment_reference,
@@ -274,7 +291,7 @@ def refund_order_lines(
     _move_status(
         session,
         order,
-        (OrderStatus.PAID, OrderStatus.FULFILLED, OrderStatus.PARTIALLY_REFUNDED),
+        RETURNABLE,
         OrderStatus.REFUNDED if done else OrderStatus.PARTIALLY_REFUNDED,
     )
     detail = ", ".join(f"{line.sku} × {q}" for line, q in items)

@@ -1,0 +1,61 @@
+"""Fulfilment of online orders: carriers, the order's carrier and tracking number, when each
+piece reached the desk, and the HS tariff number of each craft for customs forms
+
+Revision ID: 0013
+Revises: 0010
+
+crafts is a table the page cache watches: its new column is a plain ADD COLUMN (no rebuild,
+so its triggers stay), and the triggers are made again all the same, as migration 0010 asks.
+"""
+
+import sqlalchemy as sa
+from alembic import context, op
+
+revision = '0013'
+down_revision = '0010'
+branch_labels = None
+depends_on = None
+
+
+def _catalog_triggers():
+    context.script.get_revision('0010').module.create_catalog_change_triggers()
+
+
+def upgrade():
+    op.create_table(
+        'carriers',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('name', sa.String(length=80), nullable=False),
+        sa.Column('tracking_url', sa.String(length=300), nullable=False),
+        sa.Column('active', sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_carriers')),
+        sa.UniqueConstraint('name', name=op.f('uq_carriers_name')),
+    )
+    with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('carrier_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('tracking_number', sa.String(length=64), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f('fk_orders_carrier_id_carriers'),
+            'carriers',
+            ['carrier_id'],
+            ['id'],
+            ondelete='SET NULL',
+        )
+    with op.batch_alter_table('order_lines', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('at_desk_at', sa.DateTime(), nullable=True))
+    with op.batch_alter_table('crafts', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('hs_code', sa.String(length=12), nullable=True))
+    _catalog_triggers()
+
+
+def downgrade():
+    with op.batch_alter_table('crafts', schema=None) as batch_op:
+        batch_op.drop_column('hs_code')
+    with op.batch_alter_table('order_lines', schema=None) as batch_op:
+        batch_op.drop_column('at_desk_at')
+    with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_orders_carrier_id_carriers'), type_='foreignkey')
+        batch_op.drop_column('tracking_number')
+        batch_op.drop_column('carrier_id')
+    op.drop_table('carriers')
+    _catalog_triggers()
