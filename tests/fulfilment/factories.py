@@ -6,8 +6,13 @@ from storefront.orders.models import Carrier, Channel, Delivery, Order
 from storefront.orders.services import create_order, mark_paid
 from tests.factories import make_product
 
-LYON = {"line1": "5 place Bellecour", "line2": "", "city": "Lyon", "postal_code": "69002",
-        "country": "FR"}  # fmt: skip
+LYON = {
+    "line1": "5 place Bellecour",
+    "line2": "",
+    "city": "Lyon",
+    "postal_code": "69002",
+    "country": "FR",
+}
 
 
 def make_paid_order(
@@ -16,11 +21,23 @@ def make_paid_order(
     """A paid test-gateway online order (two pieces by two makers unless `pieces` is given)."""
     if pieces is None:
         pieces = [
-            make_product(session, price_minor=45000, title_fr="Tapis", title_en="Rug",
-                         weight_grams=2500, stock=2),
-            make_product(session, price_minor=12000, title_fr="Jarre", title_en="Jar",
-                         weight_grams=800, stock=3),
-        ]  # fmt: skip
+            make_product(
+                session,
+                price_minor=45000,
+                title_fr="Tapis",
+                title_en="Rug",
+                weight_grams=2500,
+                stock=2,
+            ),
+            make_product(
+                session,
+                price_minor=12000,
+                title_fr="Jarre",
+                title_en="Jar",
+                weight_grams=800,
+                stock=3,
+            ),
+        ]
     values = dict(
         channel=Channel.ONLINE,
         lines=[(p.id, 1) for p in pieces],

@@ -72,8 +72,14 @@ def test_shipping_order_goes_paid_preparing_shipped_delivered(session, staff):
     services.mark_delivered(session, order, user=staff)
     assert order.status == OrderStatus.DELIVERED
     assert _kinds(session, order) == [
-        "created", "paid", "preparing", "piece_received", "piece_received", "shipped", "delivered",
-    ]  # fmt: skip
+        "created",
+        "paid",
+        "preparing",
+        "piece_received",
+        "piece_received",
+        "shipped",
+        "delivered",
+    ]
     # "delivered" starts the return window: the payouts read its created_at.
     delivered = session.scalar(
         select(OrderEvent).where(OrderEvent.order_id == order.id, OrderEvent.kind == "delivered")
@@ -197,8 +203,9 @@ def test_pick_list_walks_the_zone_aisle_by_aisle(session, staff):
     places = {3: (1, 3), 9: (1, 9), 12: (2, 2), 18: (2, 8), 55: (6, 5)}
     products = {}
     for number, (row, col) in places.items():
-        artisan = make_artisan(session, shop=make_shop(session, number=number, map_row=row,
-                                                       map_col=col))  # fmt: skip
+        artisan = make_artisan(
+            session, shop=make_shop(session, number=number, map_row=row, map_col=col)
+        )
         products[number] = make_product(session, artisan=artisan, stock=2)
     make_paid_order(session, pieces=[products[55], products[3], products[12]])
     second = make_paid_order(session, pieces=[products[18], products[9]])
@@ -225,11 +232,13 @@ def test_cn22_figures_match_the_order(session):
     session.flush()
     form = papers.customs_form(session, order, lang="en")
     assert form.form == "CN22"
-    assert [(i.description, i.hs_code, i.quantity, i.net_weight_grams, i.value_minor, i.origin)
-            for i in form.items] == [
+    assert [
+        (i.description, i.hs_code, i.quantity, i.net_weight_grams, i.value_minor, i.origin)
+        for i in form.items
+    ] == [
         ("Rug", "5701.10", 1, 2500, 45000 - order.lines[0].discount_minor, "MA"),
         ("Jar", "6912.00", 1, 800, 12000 - order.lines[1].discount_minor, "MA"),
-    ]  # fmt: skip
+    ]
     assert form.total_value_minor == order.subtotal_minor - 5700 == 51300
     assert form.total_weight_grams == 3300 and form.weight_known
     assert form.postage_minor == 25000
@@ -248,9 +257,14 @@ def test_cn23_above_the_cn22_limit_and_none_inside_morocco(session):
     assert papers.customs_form(session, make_paid_order(session, pieces=[dear])).form == "CN23"
     home = make_paid_order(
         session,
-        address={"line1": "Rue 1", "line2": "", "city": "Agadir", "postal_code": "80000",
-                 "country": "MA"},
-    )  # fmt: skip
+        address={
+            "line1": "Rue 1",
+            "line2": "",
+            "city": "Agadir",
+            "postal_code": "80000",
+            "country": "MA",
+        },
+    )
     assert papers.customs_form(session, home) is None
     assert papers.customs_form(session, make_paid_order(session, delivery="pickup")) is None
 
@@ -259,9 +273,14 @@ def test_address_label_is_in_latin_script(session):
     order = make_paid_order(
         session,
         customer_name="سارة العلوي",
-        address={"line1": "شارع محمد الخامس 12", "line2": "", "city": "Genève",
-                 "postal_code": "1201", "country": "CH"},
-    )  # fmt: skip
+        address={
+            "line1": "شارع محمد الخامس 12",
+            "line2": "",
+            "city": "Genève",
+            "postal_code": "1201",
+            "country": "CH",
+        },
+    )
     label = papers.address_label(order)
     assert all(line.isascii() for line in label.to_lines)
     assert label.to_lines[-1] == "SUISSE" and label.to_lines[-2] == "1201 GENEVE"
