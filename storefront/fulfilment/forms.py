@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from storefront.inputs import stripped
@@ -22,9 +23,13 @@ class DeskFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    state = SelectField(_l("State"), choices=[(s, s) for s in STATE_CHOICES], default="open")
+    state = SelectField(
+        _l("State"), choices=[SelectChoice(s, s) for s in STATE_CHOICES], default="open"
+    )
     delivery = SelectField(
-        _l("Delivery"), choices=[("", ""), ("pickup", "pickup"), ("ship", "ship")], default=""
+        _l("Delivery"),
+        choices=[SelectChoice(v, v) for v in ("", "pickup", "ship")],
+        default="",
     )
     overdue = BooleanField(_l("Overdue only"))
     q = StringField(_l("Number or name"), filters=[stripped])
@@ -59,7 +64,7 @@ class ShipForm(FlaskForm):
 
     def with_carriers(self, carriers: list[Carrier]) -> ShipForm:
         """Offer the active carriers."""
-        self.carrier_id.choices = [(c.id, c.name) for c in carriers]
+        self.carrier_id.choices = [SelectChoice(c.id, c.name) for c in carriers]
         return self
 
 

@@ -155,7 +155,7 @@ def _ready_to_leave(order: Order, delivery: Delivery) -> None:
         if delivery == Delivery.PICKUP:
             raise DomainError(_l("This order is to be shipped, not collected."))
         raise DomainError(_l("This order is to be collected at the desk, not shipped."))
-    if order.status == OrderStatus.PREPARING and not all_at_desk(order):
+    if order.status in GATHERING and not all_at_desk(order):
         raise DomainError(_l("Some pieces are still with their makers."))
 
 
