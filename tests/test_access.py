@@ -20,7 +20,7 @@ RULES = [
     ("/admin", {"admin"}),
     ("/staff", {"staff", "admin"}),
 ]
-ADMIN_ONLY = ("/admin/artisans", "/admin/users")
+ADMIN_ONLY = ("/admin/artisans", "/admin/users", "/admin/carriers")
 # Showroom steps only a manager may take.
 MANAGER_ACTIONS = ("/sign-off", "/adjustments")
 VISITORS = ("anonymous", "artisan_a", "artisan_b", "staff", "admin")
