@@ -8,6 +8,8 @@ crafts is a table the page cache watches: its new column is a plain ADD COLUMN (
 so its triggers stay), and the triggers are made again all the same, as migration 0010 asks.
 """
 
+from contextlib import contextmanager
+
 import sqlalchemy as sa
 from alembic import context, op
 
@@ -21,6 +23,27 @@ def _catalog_triggers():
     context.script.get_revision('0010').module.create_catalog_change_triggers()
 
 
+@contextmanager
+def _foreign_keys_off():
+    """As in 0009: SQLite adds a foreign key (or drops a column) by rebuilding the table, and
+    with foreign keys on, dropping the old orders table would cascade to its lines and events.
+    The pragma only works outside a transaction.
+    """
+    sqlite = op.get_bind().dialect.name == 'sqlite'
+    if sqlite:
+        with op.get_context().autocommit_block():
+            op.execute('PRAGMA foreign_keys=OFF')
+        if op.get_bind().exec_driver_sql('PRAGMA foreign_keys').scalar():
+            raise RuntimeError('foreign keys are still on; the rebuild would cascade deletes')
+    yield
+    if sqlite:
+        with op.get_context().autocommit_block():
+            op.execute('PRAGMA foreign_keys=ON')
+        problems = op.get_bind().exec_driver_sql('PRAGMA foreign_key_check').fetchall()
+        if problems:
+            raise RuntimeError(f'foreign keys broken by the rebuild: {problems[:5]}')
+
+
 def upgrade():
     op.create_table(
         'carriers',
@@ -31,16 +54,17 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_carriers')),
         sa.UniqueConstraint('name', name=op.f('uq_carriers_name')),
     )
-    with op.batch_alter_table('orders', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('carrier_id', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('tracking_number', sa.String(length=64), nullable=True))
-        batch_op.create_foreign_key(
-            batch_op.f('fk_orders_carrier_id_carriers'),
-            'carriers',
-            ['carrier_id'],
-            ['id'],
-            ondelete='SET NULL',
-        )
+    with _foreign_keys_off():
+        with op.batch_alter_table('orders', schema=None) as batch_op:
+            batch_op.add_column(sa.Column('carrier_id', sa.Integer(), nullable=True))
+            batch_op.add_column(sa.Column('tracking_number', sa.String(length=64), nullable=True))
+            batch_op.create_foreign_key(
+                batch_op.f('fk_orders_carrier_id_carriers'),
+                'carriers',
+                ['carrier_id'],
+                ['id'],
+                ondelete='SET NULL',
+            )
     with op.batch_alter_table('order_lines', schema=None) as batch_op:
         batch_op.add_column(sa.Column('at_desk_at', sa.DateTime(), nullable=True))
     with op.batch_alter_table('crafts', schema=None) as batch_op:
@@ -49,13 +73,16 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('crafts', schema=None) as batch_op:
-        batch_op.drop_column('hs_code')
-    with op.batch_alter_table('order_lines', schema=None) as batch_op:
-        batch_op.drop_column('at_desk_at')
-    with op.batch_alter_table('orders', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('fk_orders_carrier_id_carriers'), type_='foreignkey')
-        batch_op.drop_column('tracking_number')
-        batch_op.drop_column('carrier_id')
+    with _foreign_keys_off():
+        with op.batch_alter_table('crafts', schema=None) as batch_op:
+            batch_op.drop_column('hs_code')
+        with op.batch_alter_table('order_lines', schema=None) as batch_op:
+            batch_op.drop_column('at_desk_at')
+        with op.batch_alter_table('orders', schema=None) as batch_op:
+            batch_op.drop_constraint(
+                batch_op.f('fk_orders_carrier_id_carriers'), type_='foreignkey'
+            )
+            batch_op.drop_column('tracking_number')
+            batch_op.drop_column('carrier_id')
     op.drop_table('carriers')
     _catalog_triggers()
