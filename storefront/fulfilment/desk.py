@@ -96,9 +96,11 @@ STATE_CHOICES = ("open", *[str(s) for s in OPEN], "collected", "delivered", "can
 def desk_orders(
     session: Session, filters: DeskFilters, *, today: date | None = None
 ) -> list[DeskOrder]:
-    """Paid online orders matching the filters, the soonest "ship by" first (at most 50 × 4).
+    """Paid online orders matching the filters (at most 50): open ones by "ship by" day, the
+    soonest first; finished ones (collected, delivered, cancelled, all) newest first.
 
-    Unpaid orders (pending, failed, hold released) never appear: they have no paid_at.
+    Unpaid orders (pending, failed, hold released) never appear: they have no paid_at. Overdue
+    is read among the 200 oldest open orders, the only ones that can be overdue first.
     """
     today = today or local_date()
     query = (
@@ -122,7 +124,10 @@ def desk_orders(
                 func.lower(Order.customer_email).like(like),
             )
         )
-    orders = session.scalars(query.order_by(Order.paid_at).limit(PAGE_SIZE * 4)).all()
+    # Open work oldest first (it is the most urgent); finished orders newest first.
+    working = filters.state == "open" or filters.state in OPEN
+    newest = Order.paid_at if working else Order.paid_at.desc()
+    orders = session.scalars(query.order_by(newest).limit(PAGE_SIZE * 4)).all()
     lead = _lead_days(session, [line for order in orders for line in order.lines])
     rows = []
     for order in orders:
@@ -139,7 +144,8 @@ def desk_orders(
                 pieces=len(order.lines),
             )
         )
-    rows.sort(key=lambda r: (r.ship_by or today, r.order.id))
+    if working:
+        rows.sort(key=lambda r: (r.ship_by or today, r.order.id))
     return rows[:PAGE_SIZE]
 
 

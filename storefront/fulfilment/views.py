@@ -39,10 +39,7 @@ def _order_or_404(number: str) -> Order:
     return order
 
 
-@bp.get("/staff/orders")
-@staff_required
-def index():
-    """Every paid online order, by state, delivery and "ship by" day, with the scan box."""
+def _desk_page(scan: ScanForm | None = None, *, status: int = 200, error: str | None = None):
     form = DeskFilterForm(request.args)
     filters = desk.DeskFilters(
         state=form.chosen_state(),
@@ -50,15 +47,22 @@ def index():
         overdue=bool(form.overdue.data),
         q=(form.q.data or "")[:120],
     )
-    rows = desk.desk_orders(db.session, filters)
     return render_template(
         "fulfilment/index.html",
-        rows=rows,
+        rows=desk.desk_orders(db.session, filters),
         form=form,
         filters=filters,
         counts=desk.desk_counts(db.session),
-        scan=ScanForm(formdata=None),
-    )
+        scan=scan or ScanForm(formdata=None),
+        scan_error=error,
+    ), status
+
+
+@bp.get("/staff/orders")
+@staff_required
+def index():
+    """Every paid online order, by state, delivery and "ship by" day, with the scan box."""
+    return _desk_page()
 
 
 def _order_page(order: Order, *, status: int = 200, errors=None, ship=None, cancel=None):
@@ -230,15 +234,18 @@ def _scanned_order(code: str) -> Order | None:
 @bp.post("/staff/orders/scan")
 @staff_required
 def scan():
-    """What the scanner typed: a ready pickup order is handed over, any other is opened."""
+    """What the scanner typed: a ready pickup order is handed over, any other is opened.
+
+    An empty or overlong scan answers 422 and a code that names no online order 404, both on
+    the desk's page with the scan box ready for the next try.
+    """
     form = ScanForm()
     if not form.validate():
-        flash(next(iter(errors_of(form).values())), "error")
-        return redirect(url_for(".index"), code=303)
+        return _desk_page(form, status=422, error=next(iter(errors_of(form).values())))
     order = _scanned_order(form.code.data)
     if order is None:
-        flash(_("No online order has this code: %(code)s", code=form.code.data[:60]), "error")
-        return redirect(url_for(".index"), code=303)
+        message = _("No online order has this code: %(code)s", code=form.code.data[:60])
+        return _desk_page(form, status=404, error=message)
     if order.status != "ready_for_pickup":
         flash(_("Order %(number)s is not waiting at the desk.", number=order.number), "warning")
         return redirect(url_for(".order", number=order.number), code=303)
@@ -302,38 +309,25 @@ def customs(number: str):
 def carriers():
     """The carriers staff choose from when shipping, with their tracking address patterns."""
     form = CarrierForm()
-    status = 200
-    if form.is_submitted():
-        if form.validate():
-            try:
-                save_carrier(
-                    db.session,
-                    None,
-                    name=form.name.data,
-                    tracking_url=form.tracking_url.data or "",
-                    active=form.active.data,
-                    user_id=current_user.id,
-                )
-            except DomainError as exc:
-                db.session.rollback()
-                form.name.errors = [exc.message]
-                status = exc.status_code
-            else:
-                db.session.commit()
-                flash(_("Carrier saved."), "success")
-                return redirect(url_for(".carriers"), code=303)
-        else:
-            status = 422
-    edits = {
-        c.id: CarrierForm(formdata=None, obj=c, prefix=f"c{c.id}") for c in all_carriers(db.session)
-    }
-    return render_template(
-        "fulfilment/carriers.html",
-        form=form,
-        errors=errors_of(form),
-        carriers=all_carriers(db.session),
-        edits=edits,
-    ), status
+    if not form.is_submitted():
+        return _carriers_page(form, {})
+    try:
+        if not form.validate():
+            raise DomainError(next(iter(errors_of(form).values())))
+        save_carrier(
+            db.session,
+            None,
+            name=form.name.data,
+            tracking_url=form.tracking_url.data or "",
+            active=form.active.data,
+            user_id=current_user.id,
+        )
+    except DomainError as exc:
+        db.session.rollback()
+        return _carriers_page(form, {}, exc)
+    db.session.commit()
+    flash(_("Carrier saved."), "success")
+    return redirect(url_for(".carriers"), code=303)
 
 
 @bp.post("/admin/carriers/<int:carrier_id>")
@@ -344,16 +338,33 @@ def carrier(carrier_id: int):
     if found is None:
         raise NotFound(_("We could not find this page. It may have moved or been removed."))
     form = CarrierForm(prefix=f"c{carrier_id}")
-    if not form.validate():
-        raise DomainError(next(iter(errors_of(form).values())))
-    save_carrier(
-        db.session,
-        found,
-        name=form.name.data,
-        tracking_url=form.tracking_url.data or "",
-        active=form.active.data,
-        user_id=current_user.id,
-    )
+    try:
+        if not form.validate():
+            raise DomainError(next(iter(errors_of(form).values())))
+        save_carrier(
+            db.session,
+            found,
+            name=form.name.data,
+            tracking_url=form.tracking_url.data or "",
+            active=form.active.data,
+            user_id=current_user.id,
+        )
+    except DomainError as exc:
+        db.session.rollback()
+        return _carriers_page(CarrierForm(formdata=None), {carrier_id: form}, exc)
     db.session.commit()
     flash(_("Carrier saved."), "success")
     return redirect(url_for(".carriers"), code=303)
+
+
+def _carriers_page(form: CarrierForm, edits: dict, error: DomainError | None = None):
+    carriers = all_carriers(db.session)
+    for c in carriers:
+        edits.setdefault(c.id, CarrierForm(formdata=None, obj=c, prefix=f"c{c.id}"))
+    errors = errors_of(form)
+    if error is not None:
+        errors["form"] = error.message
+    status = error.status_code if error is not None else (422 if errors else 200)
+    return render_template(
+        "fulfilment/carriers.html", form=form, errors=errors, carriers=carriers, edits=edits
+    ), status

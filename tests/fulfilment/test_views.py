@@ -12,7 +12,7 @@ from sqlalchemy import select
 from storefront.extensions import db
 from storefront.mail.models import OutboxMessage
 from storefront.mail.sender import render_message
-from storefront.orders.models import Order, OrderStatus
+from storefront.orders.models import Carrier, Order, OrderStatus
 from storefront.urls import public_url
 from tests.factories import make_product, make_user
 from tests.fulfilment.factories import make_carrier, make_paid_order
@@ -117,10 +117,11 @@ def test_a_pickup_order_is_collected_by_scanning_its_qr_code(client, session, lo
 
     # A scan that names nothing, then the scanner typing the order's address and Enter.
     missed = client.post("/staff/orders/scan?lang=en", data={"code": "GLM-NOTHING"})
-    assert missed.status_code == 303
-    assert "No online order has this code" in client.get("/staff/orders?lang=en").get_data(
-        as_text=True
-    )
+    assert missed.status_code == 404
+    assert "No online order has this code: GLM-NOTHING" in missed.get_data(as_text=True)
+    empty = client.post("/staff/orders/scan?lang=fr", data={"code": "  "})
+    assert empty.status_code == 422
+    assert "Scannez le code QR ou saisissez le numéro de commande." in empty.get_data(as_text=True)
     done = client.post("/staff/orders/scan", data={"code": url})
     assert done.status_code == 303 and done.location == f"/staff/orders/{number}"
     assert _order(number).status == OrderStatus.COLLECTED
@@ -224,6 +225,21 @@ def test_managers_keep_the_carriers_list(client, session, login, staff):
     assert good.status_code == 303
     twice = client.post("/admin/carriers?lang=en", data={"name": "amana", "active": "y"})
     assert twice.status_code == 409
+    assert "A carrier already has this name." in twice.get_data(as_text=True)
+    [carrier_id] = db.session.scalars(select(Carrier.id)).all()
+    off = client.post(
+        f"/admin/carriers/{carrier_id}",
+        data={f"c{carrier_id}-name": "Amana", f"c{carrier_id}-tracking_url": ""},
+    )
+    assert off.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Carrier, carrier_id).active is False
+    wrong = client.post(
+        f"/admin/carriers/{carrier_id}?lang=en",
+        data={f"c{carrier_id}-name": "", f"c{carrier_id}-active": "y"},
+    )
+    assert wrong.status_code == 422
+    assert "Give the carrier's name." in wrong.get_data(as_text=True)
     assert "Amana" in client.get("/admin/carriers").get_data(as_text=True)
 
 
