@@ -1,42 +1,31 @@
-"""The fulfilment desk (/staff/orders), its papers and pick list, and the carriers list."""
+"""The desk's list of online orders, one order's page and its moves, the scan box, the pick list."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from storefront.accounts.access import admin_required, staff_required
+from storefront.accounts.access import staff_required
 from storefront.artisans.models import Shop
 from storefront.artisans.zone import zone_layout
 from storefront.checkout.models import PaymentAttempt
 from storefront.errors import DomainError, NotFound
 from storefront.extensions import db
-from storefront.i18n import current_lang
 from storefront.jobs import mail_queued
 from storefront.orders.models import Carrier, Channel, Order, OrderLine
 from storefront.orders.services import order_by_number, order_by_token
-from storefront.qr import qr_svg
 from storefront.showroom.forms import errors_of
 from storefront.showroom.models import Refund
 from storefront.showroom.views.common import stripe_refunder
-from storefront.urls import public_url
 
-from . import desk, papers, services
-from .carriers import active_carriers, all_carriers, save_carrier
-from .forms import ActionForm, CancelForm, CarrierForm, DeskFilterForm, ScanForm, ShipForm
-
-bp = Blueprint("fulfilment", __name__)
-
-
-def _order_or_404(number: str) -> Order:
-    order = order_by_number(db.session, number.upper())
-    if order is None or order.channel != Channel.ONLINE:
-        raise NotFound(_("We could not find this order."))
-    return order
+from .. import desk, papers, services
+from ..carriers import active_carriers
+from ..forms import ActionForm, CancelForm, DeskFilterForm, ScanForm, ShipForm
+from .common import bp, order_or_404
 
 
 def _desk_page(scan: ScanForm | None = None, *, status: int = 200, error: str | None = None):
@@ -102,7 +91,7 @@ def _order_page(order: Order, *, status: int = 200, errors=None, ship=None, canc
 @staff_required
 def order(number: str):
     """One order: its lines with maker, shop and where each piece is, address, events, payment."""
-    return _order_page(_order_or_404(number))
+    return _order_page(order_or_404(number))
 
 
 def _done(order: Order, message: str, *, mailed: bool = True):
@@ -130,7 +119,7 @@ def _checked(form) -> None:
 @staff_required
 def receive(number: str, line_id: int):
     """Mark a piece received at the desk from its maker."""
-    order = _order_or_404(number)
+    order = order_or_404(number)
     line = db.session.get(OrderLine, line_id)
     if line is None or line.order_id != order.id:
         raise NotFound(_("We could not find this order."))
@@ -146,7 +135,7 @@ def receive(number: str, line_id: int):
 @staff_required
 def ready(number: str):
     """Mark a pickup order ready at the desk; the buyer is mailed the hours and a map."""
-    order = _order_or_404(number)
+    order = order_or_404(number)
     try:
         _checked(ActionForm())
         services.mark_ready(db.session, order, user=current_user)
@@ -159,7 +148,7 @@ def ready(number: str):
 @staff_required
 def ship(number: str):
     """Mark a parcel shipped with its carrier and tracking number; the buyer gets the link."""
-    order = _order_or_404(number)
+    order = order_or_404(number)
     form = ShipForm().with_carriers(active_carriers(db.session))
     try:
         _checked(form)
@@ -180,7 +169,7 @@ def ship(number: str):
 @staff_required
 def collect(number: str):
     """Hand a pickup order over at the desk."""
-    order = _order_or_404(number)
+    order = order_or_404(number)
     try:
         _checked(ActionForm())
         services.mark_collected(db.session, order, user=current_user)
@@ -193,7 +182,7 @@ def collect(number: str):
 @staff_required
 def deliver(number: str):
     """Record that the carrier delivered the parcel."""
-    order = _order_or_404(number)
+    order = order_or_404(number)
     try:
         _checked(ActionForm())
         services.mark_delivered(db.session, order, user=current_user)
@@ -206,7 +195,7 @@ def deliver(number: str):
 @staff_required
 def cancel(number: str):
     """Cancel a paid order not yet handed over: refunded through its gateway and restocked."""
-    order = _order_or_404(number)
+    order = order_or_404(number)
     form = CancelForm()
     try:
         _checked(form)
@@ -268,103 +257,3 @@ def pick_list():
         layout=zone_layout(list(shops)),
         visit=[stop.number for stop in stops],
     )
-
-
-def _paper(order: Order, template: str, **context):
-    return render_template(template, order=order, **context)
-
-
-@bp.get("/staff/orders/<number>/packing-slip")
-@staff_required
-def packing_slip(number: str):
-    """The packing slip that goes in the parcel (or the bag), in the staff's language."""
-    order = _order_or_404(number)
-    link = public_url("orders.view", token=order.token)
-    return _paper(order, "fulfilment/packing_slip.html", qr=qr_svg(link, title=order.number))
-
-
-@bp.get("/staff/orders/<number>/label")
-@staff_required
-def label(number: str):
-    """The address label of a shipping order, in Latin script for the post."""
-    order = _order_or_404(number)
-    if order.delivery != "ship":
-        raise NotFound(_("This order is collected at the desk: it has no address label."))
-    return _paper(order, "fulfilment/label.html", label=papers.address_label(order))
-
-
-@bp.get("/staff/orders/<number>/customs")
-@staff_required
-def customs(number: str):
-    """The CN22 (or CN23 above its value limit) of a parcel leaving Morocco."""
-    order = _order_or_404(number)
-    form = papers.customs_form(db.session, order, lang=current_lang())
-    if form is None:
-        raise NotFound(_("This parcel does not leave Morocco: it needs no customs form."))
-    return _paper(order, "fulfilment/customs.html", customs=form)
-
-
-@bp.route("/admin/carriers", methods=["GET", "POST"])
-@admin_required
-def carriers():
-    """The carriers staff choose from when shipping, with their tracking address patterns."""
-    form = CarrierForm()
-    if not form.is_submitted():
-        return _carriers_page(form, {})
-    try:
-        if not form.validate():
-            raise DomainError(next(iter(errors_of(form).values())))
-        save_carrier(
-            db.session,
-            None,
-            name=form.name.data,
-            tracking_url=form.tracking_url.data or "",
-            active=form.active.data,
-            user_id=current_user.id,
-        )
-    except DomainError as exc:
-        db.session.rollback()
-        return _carriers_page(form, {}, exc)
-    db.session.commit()
-    flash(_("Carrier saved."), "success")
-    return redirect(url_for(".carriers"), code=303)
-
-
-@bp.post("/admin/carriers/<int:carrier_id>")
-@admin_required
-def carrier(carrier_id: int):
-    """Change a carrier's name, tracking pattern or whether staff are offered it."""
-    found = db.session.get(Carrier, carrier_id)
-    if found is None:
-        raise NotFound(_("We could not find this page. It may have moved or been removed."))
-    form = CarrierForm(prefix=f"c{carrier_id}")
-    try:
-        if not form.validate():
-            raise DomainError(next(iter(errors_of(form).values())))
-        save_carrier(
-            db.session,
-            found,
-            name=form.name.data,
-            tracking_url=form.tracking_url.data or "",
-            active=form.active.data,
-            user_id=current_user.id,
-        )
-    except DomainError as exc:
-        db.session.rollback()
-        return _carriers_page(CarrierForm(formdata=None), {carrier_id: form}, exc)
-    db.session.commit()
-    flash(_("Carrier saved."), "success")
-    return redirect(url_for(".carriers"), code=303)
-
-
-def _carriers_page(form: CarrierForm, edits: dict, error: DomainError | None = None):
-    carriers = all_carriers(db.session)
-    for c in carriers:
-        edits.setdefault(c.id, CarrierForm(formdata=None, obj=c, prefix=f"c{c.id}"))
-    errors = errors_of(form)
-    if error is not None:
-        errors["form"] = error.message
-    status = error.status_code if error is not None else (422 if errors else 200)
-    return render_template(
-        "fulfilment/carriers.html", form=form, errors=errors, carriers=carriers, edits=edits
-    ), status
