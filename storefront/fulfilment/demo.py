@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from storefront.artisans.models import Artisan
 from storefront.catalog.models import Product, ProductStatus
 from storefront.checkout.shipping import quote_shipping
 from storefront.orders.models import Channel, Delivery, Order
@@ -57,10 +58,24 @@ def record_demo_online_orders(session: Session) -> list[Order]:
         hold_minutes=30,
     )
     mark_paid(session, to_paris, payment_method="test", payment_reference=f"test_{to_paris.number}")
+    # The demo artisan account is the first artisan's: give them a piece to bring to the desk.
+    first = session.scalar(
+        select(Product)
+        .where(
+            Product.artisan_id == select(func.min(Artisan.id)).scalar_subquery(),
+            Product.status == ProductStatus.ACTIVE,
+            Product.stock > 1,
+        )
+        .order_by(Product.id)
+        .limit(1)
+    )
+    picked = [
+        p for p in _pieces(session, 2, 40) if first is None or p.artisan_id != first.artisan_id
+    ]
     pickup = create_order(
         session,
         channel=Channel.ONLINE,
-        lines=[(p.id, 1) for p in _pieces(session, 2, 40)],
+        lines=[(p.id, 1) for p in [*picked, *([first] if first else [])]],
         customer_email="sara.elidrissi@example.com",
         customer_name="Sara El Idrissi",
         locale="ar",
