@@ -284,3 +284,19 @@ def test_address_label_is_in_latin_script(session):
     label = papers.address_label(order)
     assert all(line.isascii() for line in label.to_lines)
     assert label.to_lines[-1] == "SUISSE" and label.to_lines[-2] == "1201 GENEVE"
+
+
+def test_a_partial_refund_keeps_the_order_on_the_desk(session, staff):
+    from storefront.orders.services import refund_order_lines
+
+    order = make_paid_order(session)
+    services.receive_piece(session, order, order.lines[0], user=staff)
+    refund_order_lines(session, order, [(order.lines[1], 1)], restock=True)
+    assert order.status == OrderStatus.PREPARING
+    # The refunded piece is no longer awaited: the other one at the desk is enough to ship.
+    assert services.all_at_desk(order)
+    services.mark_shipped(
+        session, order, carrier=make_carrier(session), tracking_number="1", user=staff
+    )
+    refund_order_lines(session, order, [(order.lines[0], 1)], restock=False)
+    assert order.status == OrderStatus.REFUNDED

@@ -72,6 +72,8 @@ RETURNABLE = (
     OrderStatus.DELIVERED,
 )
 
+PARTLY_REFUNDABLE = (OrderStatus.PAID, OrderStatus.FULFILLED, OrderStatus.PARTIALLY_REFUNDED)
+
 
 def _move_status(
     session: Session, order: Order, src: tuple[str, ...], dst: str, *guards, **values
@@ -269,7 +271,8 @@ def refund_order_lines(
     taken_quantity: none for made-to-order pieces or a late payment that found no stock), with
     a guarded `UPDATE order_lines SET taken_quantity = taken_quantity - :n WHERE id = :id AND
     taken_quantity >= :n` before the product's stock is raised, so no unit goes back twice.
-    The order becomes refunded when every unit is, partially_refunded otherwise.
+    The order becomes refunded when every unit is, partially_refunded otherwise (an online
+    order in fulfilment keeps its state: preparing, ready, shipped, collected or delivered).
     """
     entries = []
     restocked: dict[int, int] = {}
@@ -288,10 +291,12 @@ def refund_order_lines(
         )
     session.refresh(order)
     done = all(line.refunded_quantity == line.quantity for line in order.lines)
+    # A partial refund keeps an online order's place in fulfilment (preparing, shipped, ...):
+    # the desk still hands over the rest. Only paid and completed orders become partly refunded.
     _move_status(
         session,
         order,
-        RETURNABLE,
+        RETURNABLE if done else PARTLY_REFUNDABLE,
         OrderStatus.REFUNDED if done else OrderStatus.PARTIALLY_REFUNDED,
     )
     detail = ", ".join(f"{line.sku} × {q}" for line, q in items)
