@@ -300,3 +300,25 @@ def test_a_partial_refund_keeps_the_order_on_the_desk(session, staff):
     )
     refund_order_lines(session, order, [(order.lines[0], 1)], restock=False)
     assert order.status == OrderStatus.REFUNDED
+
+
+def test_the_buyers_timeline_follows_the_events(session, staff):
+    from storefront.orders.services.timeline import order_timeline
+
+    pickup = make_paid_order(session, delivery=Delivery.PICKUP)
+    assert [(s.kind, s.done) for s in order_timeline(pickup)] == [
+        ("paid", True),
+        ("preparing", False),
+        ("ready_for_pickup", False),
+        ("collected", False),
+    ]
+    for line in pickup.lines:
+        services.receive_piece(session, pickup, line, user=staff)
+    services.mark_ready(session, pickup, user=staff)
+    assert [s.done for s in order_timeline(pickup)] == [True, True, True, False]
+    gone = make_paid_order(session)
+    services.cancel_order(session, gone, user=staff, reason="buyer asked")
+    assert [(s.kind, s.done) for s in order_timeline(gone)] == [
+        ("paid", True),
+        ("cancelled", True),
+    ]
