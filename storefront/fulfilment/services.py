@@ -130,7 +130,7 @@ def receive_piece(session: Session, order: Order, line: OrderLine, *, user: User
         raise Conflict(_l("This piece was already received at the desk."))
     # Two pieces of one order received at once: whichever moves the order records the move.
     if _try_move(session, order, (OrderStatus.PAID,), OrderStatus.PREPARING):
-        _record(session, order, str(OrderStatus.PREPARING), user)
+        _record(session, order, str(OrderStatus.PREPARING), user, mail=MessageKind.PREPARING)
     return _record(
         session,
         order,
@@ -143,10 +143,13 @@ def receive_piece(session: Session, order: Order, line: OrderLine, *, user: User
 
 
 def start_preparing(session: Session, order: Order, *, user: User) -> OrderEvent:
-    """paid → preparing: the desk has started on the order (no mail: the receipt said it all)."""
+    """paid → preparing: the desk has started on the order; the buyer is told.
+
+    Raises Conflict when the order is not paid (it moved on already).
+    """
     _online(order)
     _move(session, order, (OrderStatus.PAID,), OrderStatus.PREPARING)
-    return _record(session, order, str(OrderStatus.PREPARING), user)
+    return _record(session, order, str(OrderStatus.PREPARING), user, mail=MessageKind.PREPARING)
 
 
 def _ready_to_leave(order: Order, delivery: Delivery) -> None:

@@ -25,6 +25,7 @@ from .models import STEP_KINDS, MessageKind, OutboxMessage
 
 log = logging.getLogger("storefront.mail")
 STEP_SUBJECTS = {
+    MessageKind.PREPARING: _l("We are preparing your order %(number)s"),
     MessageKind.READY_FOR_PICKUP: _l("Your order %(number)s is ready for pickup"),
     MessageKind.SHIPPED: _l("Your order %(number)s is on its way"),
     MessageKind.COLLECTED: _l("Your order %(number)s was collected"),

@@ -86,6 +86,7 @@ def test_shipping_order_goes_paid_preparing_shipped_delivered(session, staff):
     )
     assert isinstance(delivered.created_at, datetime) and delivered.user_id == staff.id
     assert _mails(session, order) == [
+        ("preparing", "camille@example.com", "en"),
         ("shipped", "camille@example.com", "en"),
         ("delivered", "camille@example.com", "en"),
     ]
@@ -112,7 +113,7 @@ def test_pickup_order_goes_ready_then_collected(session, staff):
     services.mark_collected(session, order, user=staff)
     assert order.status == OrderStatus.COLLECTED
     assert _kinds(session, order)[-2:] == ["ready_for_pickup", "collected"]
-    assert [m[0] for m in _mails(session, order)] == ["ready_for_pickup", "collected"]
+    assert [m[0] for m in _mails(session, order)] == ["preparing", "ready_for_pickup", "collected"]
     assert {m[2] for m in _mails(session, order)} == {"ar"}
     with pytest.raises(Conflict):
         services.mark_collected(session, order, user=staff)  # once only

@@ -144,14 +144,19 @@ def test_a_typed_number_hands_over_too(client, session, login, staff):
 
 
 @pytest.mark.parametrize(
-    ("lang", "ready", "cancelled"),
+    ("lang", "preparing", "ready", "cancelled"),
     [
-        ("en", "is ready for pickup", "was cancelled and we refunded it"),
-        ("fr", "est prête à retirer", "a été annulée et nous l'avons remboursée"),
-        ("ar", "جاهز للاستلام", "وقد استرددنا لك مبلغه"),
+        ("en", "as soon as it is ready", "is ready for pickup", "was cancelled and we refunded it"),
+        (
+            "fr",
+            "dès qu'elle vous attendra",
+            "est prête à retirer",
+            "a été annulée et nous l'avons remboursée",
+        ),
+        ("ar", "فور جاهزيته", "جاهز للاستلام", "وقد استرددنا لك مبلغه"),
     ],
 )
-def test_buyer_mails_in_the_buyers_language(session, staff, lang, ready, cancelled):
+def test_buyer_mails_in_the_buyers_language(session, staff, lang, preparing, ready, cancelled):
     from storefront.fulfilment import services
 
     pickup = make_paid_order(session, delivery="pickup", locale=lang)
@@ -161,6 +166,7 @@ def test_buyer_mails_in_the_buyers_language(session, staff, lang, ready, cancell
     services.mark_collected(session, pickup, user=staff)
     gone = make_paid_order(session, locale=lang)
     services.cancel_order(session, gone, user=staff, reason="out of stock")
+    assert preparing in _mail(pickup, "preparing")[1]
     subject, body = _mail(pickup, "ready_for_pickup")
     assert ready in subject and pickup.number in subject
     assert _mail(pickup, "collected")[0].count(pickup.number) == 1
