@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 # Latin script, as the post reads it on labels and customs forms (CN22/CN23).
-NAME = "Pole integre de l'artisanat de Guelmim"
-ADDRESS_LINES = ("Zone d'activites artisanales", "81000 Guelmim", "MAROC")
+NAME = "Pôle intégré de l'artisanat de Guelmim"
+ADDRESS_LINES = ("Zone d'activités artisanales", "81000 Guelmim", "MAROC")
 COUNTRY = "MA"
 PHONE = "+212 528 87 00 00"
 # The showroom desk, where pickup orders wait (wall-clock hours, Africa/Casablanca).

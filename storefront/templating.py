@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from decimal import Decimal
 from urllib.parse import urlencode
 
 from babel.dates import get_day_names
-from babel.numbers import format_decimal
 from flask import Flask, current_app, request
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 
 from .i18n import current_lang
-from .money import format_money, format_percent
+from .money import format_grams_as_kg, format_money, format_percent
 
 STATUS_LABELS = {
     "draft": _l("Draft"),
@@ -62,7 +60,7 @@ def event_label(kind: str) -> str:
 
 def kg(grams: int | None) -> str:
     """Grams shown as kilograms with three decimals in the request's language: 1250 -> '1,250'."""
-    return format_decimal(Decimal(int(grams or 0)) / 1000, "0.000", locale=get_locale())
+    return format_grams_as_kg(int(grams or 0), current_lang())
 
 
 def money_filter(minor: int | None) -> str:

@@ -27,9 +27,15 @@ from .services import open_lines
 CN22_MAX_VALUE_MINOR = 3_700_00
 
 
+# Latin-1 and Latin Extended-A and B: letters the post reads as they are (é, ç, ñ, ł...).
+LATIN_END = 0x250
+
+
 def latin(text: str | None) -> str:
-    """Text in Latin script for the post (Arabic names transliterated, accents kept out)."""
-    return " ".join(anyascii(text or "").split())
+    """Text in Latin script for the post: other scripts (Arabic, Tifinagh, Cyrillic...) are
+    transliterated by anyascii, Latin letters with their accents are kept."""
+    chars = (c if ord(c) < LATIN_END else anyascii(c) for c in text or "")
+    return " ".join("".join(chars).split())
 
 
 def country_name(code: str | None, lang: str = "fr") -> str:
