@@ -256,3 +256,22 @@ def test_showroom_orders_and_unknown_numbers_are_not_on_the_desk(client, session
     unpaid.status, unpaid.paid_at = OrderStatus.PENDING_PAYMENT, None
     session.commit()
     assert unpaid.number not in client.get("/staff/orders?state=all").get_data(as_text=True)
+
+
+def test_the_artisans_sale_notice_points_to_the_pieces_to_bring(session):
+    from storefront.mail.services import queue_order_emails
+
+    piece = make_product(session, stock=2)
+    make_user(
+        session,
+        role="artisan",
+        artisan_id=piece.artisan_id,
+        locale="fr",
+        email="potter@example.com",
+    )
+    order = make_paid_order(session, pieces=[piece])
+    queue_order_emails(session, order)
+    subject, body = _mail(order, "artisan_notice")
+    assert order.number in subject
+    assert "apporter la pièce au comptoir du showroom" in body
+    assert body.rstrip().endswith(public_url("dashboard.index"))
