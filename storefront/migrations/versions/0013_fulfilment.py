@@ -5,7 +5,9 @@ Revision ID: 0013
 Revises: 0010
 
 crafts is a table the page cache watches: its new column is a plain ADD COLUMN (no rebuild,
-so its triggers stay), and the triggers are made again all the same, as migration 0010 asks.
+so its triggers stay, and they name no columns of crafts); no products column is added. The
+downgrade rebuilds crafts on SQLite, so it makes the catalog triggers again with the newest
+create_catalog_change_triggers() below this migration.
 """
 
 from contextlib import contextmanager
@@ -20,7 +22,18 @@ depends_on = None
 
 
 def _catalog_triggers():
-    context.script.get_revision('0010').module.create_catalog_change_triggers()
+    """Call the newest create_catalog_change_triggers() among the migrations below this one
+    (0010's on this branch; a later one's once the chain puts this migration after it)."""
+    script = context.script
+    revision_below = script.get_revision(down_revision)
+    while revision_below is not None:
+        make = getattr(revision_below.module, 'create_catalog_change_triggers', None)
+        if make is not None:
+            make()
+            return
+        below = revision_below.down_revision
+        revision_below = script.get_revision(below) if below else None
+    raise RuntimeError('no migration below this one makes the catalog triggers')
 
 
 @contextmanager
@@ -69,7 +82,6 @@ def upgrade():
         batch_op.add_column(sa.Column('at_desk_at', sa.DateTime(), nullable=True))
     with op.batch_alter_table('crafts', schema=None) as batch_op:
         batch_op.add_column(sa.Column('hs_code', sa.String(length=12), nullable=True))
-    _catalog_triggers()
 
 
 def downgrade():
