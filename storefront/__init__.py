@@ -114,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
     from .catalog.views import bp as catalog
     from .checkout.views import bp as checkout
     from .dashboard.views import bp as dashboard
+    from .fulfilment.views import bp as fulfilment
     from .health import bp as health
     from .orders.views import bp as orders
     from .showroom.views import bp as showroom
@@ -128,6 +129,7 @@ def _register_blueprints(app: Flask) -> None:
         accounts,
         dashboard,
         showroom,
+        fulfilment,
         admin,
     ):
         app.register_blueprint(blueprint)

@@ -53,6 +53,12 @@ def _babel_locale(locale: str) -> str:
     return {"ar": "ar_MA", "en": "en"}.get(locale, "fr_MA")
 
 
+def format_grams_as_kg(grams: int, locale: str = "fr") -> str:
+    """A weight in grams shown in kilograms with three decimals, with the separators of the
+    locale amounts use: 1250 -> '1,250' (fr, ar), '1.250' (en). No floats: Decimal / 1000."""
+    return format_decimal(Decimal(int(grams)) / 1000, format="0.000", locale=_babel_locale(locale))
+
+
 @lru_cache(maxsize=8)
 def _pattern(babel_locale: str) -> str:
     """The locale's currency pattern with its own minus sign in the negative part.

@@ -12,7 +12,7 @@ from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 
 from .i18n import current_lang
-from .money import format_money, format_percent
+from .money import format_grams_as_kg, format_money, format_percent
 
 STATUS_LABELS = {
     "draft": _l("Draft"),
@@ -22,12 +22,45 @@ STATUS_LABELS = {
     "rejected": _l("Rejected"),
     "pending_payment": _l("Waiting for payment"),
     "paid": _l("Paid"),
+    "preparing": _l("Being prepared"),
+    "ready_for_pickup": _l("Ready for pickup"),
+    "collected": _l("Collected"),
+    "shipped": _l("Shipped"),
+    "delivered": _l("Delivered"),
     "payment_failed": _l("Payment failed"),
     "cancelled": _l("Cancelled"),
     "fulfilled": _l("Completed"),
     "refunded": _l("Refunded"),
     "partially_refunded": _l("Partly refunded"),
 }
+
+# What each kind of order event is called in an order's history.
+EVENT_LABELS = {
+    "created": _l("Order placed"),
+    "paid": _l("Paid"),
+    "paid_late": _l("Paid after the hold ended"),
+    "flagged": _l("Flagged for staff"),
+    "stock_released": _l("Pieces back in stock"),
+    "refunded": _l("Refunded"),
+    "payment_failed": _l("Payment failed"),
+    "cancelled": _l("Cancelled"),
+    "piece_received": _l("Piece received at the desk"),
+    "preparing": _l("Being prepared"),
+    "ready_for_pickup": _l("Ready for pickup"),
+    "collected": _l("Collected"),
+    "shipped": _l("Shipped"),
+    "delivered": _l("Delivered"),
+}
+
+
+def event_label(kind: str) -> str:
+    """The translated name of an order event's kind."""
+    return str(EVENT_LABELS.get(kind, kind))
+
+
+def kg(grams: int | None) -> str:
+    """Grams shown as kilograms with three decimals in the request's language: 1250 -> '1,250'."""
+    return format_grams_as_kg(int(grams or 0), current_lang())
 
 
 def money_filter(minor: int | None) -> str:
@@ -97,6 +130,8 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals.update(
         url_with=url_with,
         status_label=status_label,
+        event_label=event_label,
+        kg=kg,
         media_url=media_url,
         weekday_name=weekday_name,
     )

@@ -27,6 +27,7 @@ ADMIN_ONLY = (
     "/admin/audit",
     "/admin/payouts",
     "/admin/reports",
+    "/admin/carriers",
 )
 # Showroom steps only a manager may take.
 MANAGER_ACTIONS = ("/sign-off", "/adjustments")

@@ -16,6 +16,7 @@ from storefront.artisans.models import Artisan, Shop
 from storefront.catalog.demo import load_demo
 from storefront.errors import DomainError
 from storefront.extensions import db
+from storefront.fulfilment.demo import record_demo_online_orders
 from storefront.orders.models import Order
 from storefront.showroom.services import local_date
 from storefront.showroom.services.demo import record_demo_day
@@ -48,6 +49,8 @@ def demo_data(products: int, if_empty: bool) -> None:
         _demo_artisan_money(accounts)
         day = local_date() - timedelta(days=1)
         record_demo_day(db.session, staff=accounts["staff"], manager=accounts["admin"], day=day)
+        # Two paid web orders waiting at the fulfilment desk (/staff/orders), and the carriers.
+        record_demo_online_orders(db.session)
     db.session.commit()
     # Fresh planner statistics: without them SQLite walks the whole catalog for a shop's pieces.
     db.session.execute(text("ANALYZE"))

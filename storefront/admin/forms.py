@@ -176,6 +176,8 @@ class ResendForm(FlaskForm):
     """Send a failed message again (a note is optional)."""
 
     note = TextAreaField(_l("Note (optional)"), filters=[stripped], validators=[Length(max=1000)])
+
+
 MAX_PAYOUT_ROWS = 500
 
 

@@ -29,6 +29,8 @@ class Craft(db.Model):
     # A CSS colour token for the zone map legend (one of a fixed palette).
     colour: Mapped[str] = mapped_column(String(16), default="c0")
     position: Mapped[int] = mapped_column(default=0)
+    # The Harmonized System tariff number customs forms give this craft's pieces (CN22/CN23).
+    hs_code: Mapped[str | None] = mapped_column(String(12))
     source_lang = "fr"
 
     def __repr__(self) -> str:

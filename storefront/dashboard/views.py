@@ -22,6 +22,7 @@ from storefront.catalog.services import all_crafts
 from storefront.errors import DomainError, NotFound
 from storefront.exports import csv_response
 from storefront.extensions import db
+from storefront.fulfilment.desk import pieces_to_bring
 from storefront.i18n import current_lang, tr
 from storefront.inputs import FIRST_DAY, LAST_DAY, BadInput, parse_month
 from storefront.jobs import photos_stored
@@ -70,6 +71,7 @@ def index():
         balance=balance_for_artisan(db.session, current_user.artisan_id),
         form=EmptyForm(),
         **money_summary(current_user.artisan_id),
+        to_bring=pieces_to_bring(db.session, current_user.artisan_id),
     )
 
 

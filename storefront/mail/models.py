@@ -31,6 +31,26 @@ class MessageKind(StrEnum):
     RECEIPT = "receipt"
     ARTISAN_NOTICE = "artisan_notice"
     ACCOUNT = "account"
+    # The buyer's mails as an online order moves on (storefront.fulfilment.services).
+    PREPARING = "preparing"
+    READY_FOR_PICKUP = "ready_for_pickup"
+    SHIPPED = "shipped"
+    COLLECTED = "collected"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+
+
+# The fulfilment steps that mail the buyer, each rendered by orders/mail/<kind>.txt.
+STEP_KINDS = frozenset(
+    {
+        MessageKind.PREPARING,
+        MessageKind.READY_FOR_PICKUP,
+        MessageKind.SHIPPED,
+        MessageKind.COLLECTED,
+        MessageKind.DELIVERED,
+        MessageKind.CANCELLED,
+    }
+)
 
 
 class OutboxMessage(db.Model):

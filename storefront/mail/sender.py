@@ -11,17 +11,27 @@ from email.utils import formatdate, make_msgid, parseaddr
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from storefront.artisans.models import Artisan
+from storefront.centre import centre_details
 from storefront.extensions import db
 from storefront.money import format_money
 from storefront.orders.models import Order
 from storefront.urls import public_url
 
 from . import services
-from .models import MessageKind, OutboxMessage
+from .models import STEP_KINDS, MessageKind, OutboxMessage
 
 log = logging.getLogger("storefront.mail")
+STEP_SUBJECTS = {
+    MessageKind.PREPARING: _l("We are preparing your order %(number)s"),
+    MessageKind.READY_FOR_PICKUP: _l("Your order %(number)s is ready for pickup"),
+    MessageKind.SHIPPED: _l("Your order %(number)s is on its way"),
+    MessageKind.COLLECTED: _l("Your order %(number)s was collected"),
+    MessageKind.DELIVERED: _l("Your order %(number)s was delivered"),
+    MessageKind.CANCELLED: _l("Your order %(number)s was cancelled and refunded"),
+}
 SMTP_TIMEOUT_SECONDS = 10
 
 
@@ -37,7 +47,17 @@ def render_message(message: OutboxMessage) -> tuple[str, str]:
         return format_money(minor, message.locale, order.currency)
 
     with force_locale(message.locale):
-        if message.kind == MessageKind.RECEIPT:
+        if message.kind in STEP_KINDS:
+            subject = str(STEP_SUBJECTS[message.kind]) % {"number": order.number}
+            body = render_template(
+                f"orders/mail/{message.kind}.txt",
+                order=order,
+                link=link,
+                fmt=fmt,
+                lang=message.locale,
+                centre=centre_details(),
+            )
+        elif message.kind == MessageKind.RECEIPT:
             subject = _("Your order %(number)s", number=order.number)
             body = render_template(
                 "orders/mail/receipt.txt", order=order, link=link, fmt=fmt, lang=message.locale
@@ -53,6 +73,7 @@ def render_message(message: OutboxMessage) -> tuple[str, str]:
                 artisan=artisan,
                 fmt=fmt,
                 lang=message.locale,
+                dashboard_link=public_url("dashboard.index"),
             )
     return subject, body
 

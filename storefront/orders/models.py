@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from urllib.parse import quote
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -21,10 +22,20 @@ class Channel(StrEnum):
 
 
 class OrderStatus(StrEnum):
-    """pending_payment → paid → fulfilled; or → cancelled (hold released) / payment_failed."""
+    """pending_payment → paid → fulfilled; or → cancelled (hold released) / payment_failed.
+
+    Online orders go on from paid: → preparing → ready_for_pickup → collected (pickup) or
+    → preparing → shipped → delivered (shipping); paid or preparing → cancelled with a refund
+    (see storefront.fulfilment.services).
+    """
 
     PENDING_PAYMENT = "pending_payment"
     PAID = "paid"
+    PREPARING = "preparing"
+    READY_FOR_PICKUP = "ready_for_pickup"
+    COLLECTED = "collected"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
     PAYMENT_FAILED = "payment_failed"
     CANCELLED = "cancelled"
     FULFILLED = "fulfilled"
@@ -90,6 +101,9 @@ class Order(db.Model):
     )
     staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     hold_expires_at: Mapped[datetime | None] = mapped_column(index=True)
+    # Shipping: the carrier staff chose and its tracking number (migration 0013).
+    carrier_id: Mapped[int | None] = mapped_column(ForeignKey("carriers.id", ondelete="SET NULL"))
+    tracking_number: Mapped[str | None] = mapped_column(String(64))
     paid_at: Mapped[datetime | None] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -100,6 +114,31 @@ class Order(db.Model):
     events: Mapped[list[OrderEvent]] = relationship(
         back_populates="order", order_by="OrderEvent.id", cascade="all, delete-orphan"
     )
+    carrier: Mapped[Carrier | None] = relationship()
+
+    @property
+    def tracking_url(self) -> str | None:
+        """The carrier's tracking page for this parcel, when both are known."""
+        if self.carrier is None or not self.tracking_number:
+            return None
+        return self.carrier.tracking_link(self.tracking_number)
+
+
+class Carrier(db.Model):
+    """A carrier staff ship with; its tracking URL pattern holds {number} (migration 0013)."""
+
+    __tablename__ = "carriers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    tracking_url: Mapped[str] = mapped_column(String(300), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+
+    def tracking_link(self, number: str) -> str | None:
+        """The pattern with the number put in (URL-quoted), or None without a pattern."""
+        if "{number}" not in self.tracking_url:
+            return None
+        return self.tracking_url.replace("{number}", quote(number.strip(), safe=""))
 
 
 class OrderLine(db.Model):
@@ -143,6 +182,8 @@ class OrderLine(db.Model):
     # when stock is taken, lowered when it goes back. A restock returns at most this many, so a
     # line paid late with no stock left (or made to order) can never put phantom pieces back.
     taken_quantity: Mapped[int] = mapped_column(default=0, server_default="0")
+    # When staff received the piece from its maker at the desk; None while it is with them.
+    at_desk_at: Mapped[datetime | None]
 
     order: Mapped[Order] = relationship(back_populates="lines")
 

@@ -54,6 +54,8 @@ class TenderMethod(StrEnum):
     CASH = "cash"
     CARD_TERMINAL = "card_terminal"
     STRIPE = "stripe"
+    # An online order paid through the test gateway: nothing to give back, no money moved.
+    TEST = "test"
 
 
 class RegisterSession(db.Model):

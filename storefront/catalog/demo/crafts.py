@@ -37,6 +37,19 @@ class CraftSpec:
     made_to_order_share: float = 0.1
 
 
+# Harmonized System tariff numbers of each productive craft's pieces, for customs (CN22/CN23).
+HS_CODES = {
+    "silver-jewellery": "7113.11",
+    "leather": "4202.21",
+    "pottery": "6912.00",
+    "carpets-weaving": "5701.10",
+    "melhfa-textiles": "6214.90",
+    "woodwork": "4420.90",
+    "palm-basketry": "4602.19",
+    "argan-cosmetics": "1515.90",
+    "brass-copper": "7418.10",
+}
+
 COMMON_QUALIFIERS = (
     ("à motifs sahraouis", "with Sahrawi motifs", "بزخارف صحراوية"),
     ("de style Tekna", "in Tekna style", "على الطراز التكني"),

@@ -17,7 +17,7 @@ from storefront.catalog.search import fts_insert
 from storefront.catalog.slugs import slugify
 
 from . import pictures
-from .crafts import CRAFTS
+from .crafts import CRAFTS, HS_CODES
 from .people import BIOS, FAMILY_NAMES, FIRST_NAMES, PLACES, SHOP_PREFIXES
 from .products import product_row
 
@@ -39,6 +39,7 @@ def _crafts(session: Session) -> dict[str, Craft]:
             name_ar=spec.ar,
             colour=COLOURS[spec.slug],
             position=position,
+            hs_code=HS_CODES.get(spec.slug),
         )
         session.add(craft)
         crafts[spec.slug] = craft

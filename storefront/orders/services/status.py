@@ -60,11 +60,28 @@ def release_stock(session: Session, order: Order, *, user_id: int | None = None)
     return True
 
 
-def _move_status(session: Session, order: Order, src: tuple[str, ...], dst: str, **values) -> bool:
+# Statuses a refund moves on to refunded or partially_refunded (a cancelled order stays so).
+RETURNABLE = (
+    OrderStatus.PAID,
+    OrderStatus.FULFILLED,
+    OrderStatus.PARTIALLY_REFUNDED,
+    OrderStatus.PREPARING,
+    OrderStatus.READY_FOR_PICKUP,
+    OrderStatus.COLLECTED,
+    OrderStatus.SHIPPED,
+    OrderStatus.DELIVERED,
+)
+
+PARTLY_REFUNDABLE = (OrderStatus.PAID, OrderStatus.FULFILLED, OrderStatus.PARTIALLY_REFUNDED)
+
+
+def _move_status(
+    session: Session, order: Order, src: tuple[str, ...], dst: str, *guards, **values
+) -> bool:
     """Guarded status move: one UPDATE ... WHERE status IN src; True if this call made it."""
     result = session.execute(
         update(Order)
-        .where(Order.id == order.id, Order.status.in_(src))
+        .where(Order.id == order.id, Order.status.in_(src), *guards)
         .values(status=dst, updated_at=utcnow(), **values)
         .execution_options(synchronize_session=False)
     )
@@ -127,6 +144,8 @@ def mark_paid_after_release(
         order,
         (OrderStatus.CANCELLED, OrderStatus.PAYMENT_FAILED),
         OrderStatus.PAID,
+        # An order staff cancelled after it was paid (and refunded) is not paid again.
+        Order.paid_at.is_(None),
         paid_at=utcnow(),
         payment_method=payment_method,
         payment_reference=payment_reference,
@@ -252,7 +271,8 @@ def refund_order_lines(
     taken_quantity: none for made-to-order pieces or a late payment that found no stock), with
     a guarded `UPDATE order_lines SET taken_quantity = taken_quantity - :n WHERE id = :id AND
     taken_quantity >= :n` before the product's stock is raised, so no unit goes back twice.
-    The order becomes refunded when every unit is, partially_refunded otherwise.
+    The order becomes refunded when every unit is, partially_refunded otherwise (an online
+    order in fulfilment keeps its state: preparing, ready, shipped, collected or delivered).
     """
     entries = []
     restocked: dict[int, int] = {}
@@ -271,10 +291,12 @@ def refund_order_lines(
         )
     session.refresh(order)
     done = all(line.refunded_quantity == line.quantity for line in order.lines)
+    # A partial refund keeps an online order's place in fulfilment (preparing, shipped, ...):
+    # the desk still hands over the rest. Only paid and completed orders become partly refunded.
     _move_status(
         session,
         order,
-        (OrderStatus.PAID, OrderStatus.FULFILLED, OrderStatus.PARTIALLY_REFUNDED),
+        RETURNABLE if done else PARTLY_REFUNDABLE,
         OrderStatus.REFUNDED if done else OrderStatus.PARTIALLY_REFUNDED,
     )
     detail = ", ".join(f"{line.sku} × {q}" for line, q in items)

@@ -15,7 +15,7 @@ from .drawer import (
 )
 from .labels import products_for_labels, qr_svg
 from .reports import DayReport, day_report, report_csv
-from .returns import refund_at_counter, refund_by_key, refund_methods
+from .returns import refund_at_counter, refund_by_key, refund_cancelled_order, refund_methods
 from .sales import (
     DISCOUNT_APPROVAL_BPS,
     Quote,
@@ -52,6 +52,7 @@ __all__ = [
     "record_cash_movement",
     "record_showroom_sale",
     "refund_at_counter",
+    "refund_cancelled_order",
     "refund_by_key",
     "refund_methods",
     "report_csv",

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import segno
-from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from storefront.artisans.models import Artisan, Shop
 from storefront.catalog.models import Product, ProductStatus
+from storefront.qr import qr_svg
 from storefront.timeutil import local_midnight
 
 MAX_LABELS = 200
+
+__all__ = ["MAX_LABELS", "products_for_labels", "qr_svg"]
 
 
 def products_for_labels(
@@ -41,15 +42,3 @@ def products_for_labels(
     if added_to is not None:
         stmt = stmt.where(Product.created_at < local_midnight(added_to + timedelta(days=1)))
     return list(session.scalars(stmt).unique())
-
-
-def qr_svg(data: str, *, title: str = "") -> Markup:
-    """An inline SVG QR code (medium error correction) that scales with its box via viewBox.
-
-    segno draws it with attributes and classes only, which the Content Security Policy allows.
-    """
-    code = segno.make(data, error="m", micro=False)
-    svg = code.svg_inline(scale=1, border=2, omitsize=True, svgclass="qr", lineclass="qr-line")
-    if title:
-        svg = svg.replace(">", f' role="img" aria-label="{Markup.escape(title)}">', 1)
-    return Markup(svg)

@@ -13,13 +13,14 @@ from storefront.accounts.models import User
 from storefront.audit import record_audit
 from storefront.errors import Conflict, DomainError
 from storefront.ledger.models import EntryKind
-from storefront.orders.models import Channel, Order, OrderLine, OrderStatus
+from storefront.orders.models import Channel, Order, OrderLine
 from storefront.orders.services import flag_order, lock_order, refund_order_lines
+from storefront.orders.services.status import RETURNABLE
 
 from ..models import Refund, RefundLine, RegisterSession, ShowroomPayment, TenderMethod
 from .drawer import drawer_summary, hold_open
 
-REFUNDABLE = (OrderStatus.PAID, OrderStatus.FULFILLED, OrderStatus.PARTIALLY_REFUNDED)
+REFUNDABLE = RETURNABLE
 
 # (payment_intent, amount_minor, idempotency_key, metadata) -> the gateway's refund id.
 StripeRefunder = Callable[[str, int, str, dict[str, str]], str]
@@ -357,6 +358,59 @@ def refund_at_counter(
         amount_minor=refund.amount_minor,
         restock=restock,
         lines={rl.order_line_id: rl.quantity for rl in refund.lines},
+        reason=refund.reason,
+        reference=refund.reference,
+    )
+    return refund
+
+
+def refund_cancelled_order(
+    session: Session,
+    order: Order,
+    *,
+    user: User,
+    reason: str,
+    stripe_refunder: StripeRefunder | None = None,
+) -> Refund:
+    """Refund the whole of an online order staff cancelled: every line, restocked, and shipping.
+
+    The caller (storefront.fulfilment.services.cancel_order) holds the order's lock and has
+    moved it to cancelled. The lines go through the same booking as a return (_book: reversing
+    ledger entries, restock of what each line took), and the money goes back through the
+    order's gateway: Stripe (with `cancel-<number>` as its idempotency key and the return
+    metadata, so a retry refunds once and the refund webhooks find it booked), or nothing for
+    the test gateway. The amount is what the ledger reversed plus the shipping paid. Raises
+    Conflict if the order was already refunded this way, DomainError when Stripe refuses.
+    """
+    method = TenderMethod.STRIPE if order.payment_method == "stripe" else TenderMethod.TEST
+    refund_key = f"cancel-{order.number}"
+    remaining = [(ln, ln.quantity - ln.refunded_quantity) for ln in order.lines]
+    refund = Refund(
+        order_id=order.id,
+        method=method,
+        amount_minor=0,
+        reason=reason.strip()[:200],
+        restock=True,
+        idempotency_key=refund_key,
+        user_id=user.id,
+    )
+    _book(session, order, refund, [(ln, q) for ln, q in remaining if q > 0])
+    refund.amount_minor += order.shipping_minor
+    if method == TenderMethod.STRIPE:
+        _give_back(session, refund, order, None, stripe_refunder, refund_key)
+    else:
+        refund.reference = f"test_refund_{order.number}"
+    session.flush()
+    record_audit(
+        session,
+        "order.cancel_refund",
+        "refund",
+        refund.id,
+        user_id=user.id,
+        order=order.number,
+        method=str(method),
+        amount_minor=refund.amount_minor,
+        shipping_minor=order.shipping_minor,
         reason=refund.reason,
         reference=refund.reference,
     )
