@@ -30,7 +30,9 @@ def _pieces(session: Session, count: int, offset: int) -> list[Product]:
         .order_by(Product.id)
     ).all()
     chosen, makers = [], set()
-    for product in rows[offset:]:
+    # From `offset` on, wrapping round: a small demo catalog still gives its pieces.
+    start = offset % len(rows) if rows else 0
+    for product in [*rows[start:], *rows[:start]]:
         if product.artisan_id not in makers:
             chosen.append(product)
             makers.add(product.artisan_id)
@@ -40,9 +42,14 @@ def _pieces(session: Session, count: int, offset: int) -> list[Product]:
 
 
 def record_demo_online_orders(session: Session) -> list[Order]:
-    """The demo carriers and two paid test-gateway orders waiting at the desk; flushes."""
+    """The demo carriers and two paid test-gateway orders waiting at the desk; flushes.
+
+    No order is made when the catalog has no piece with more than one in stock.
+    """
     seed_carriers(session)
     shipped = _pieces(session, 3, 10)
+    if not shipped:
+        return []
     weight = sum(p.weight_grams for p in shipped)
     to_paris = create_order(
         session,
@@ -70,12 +77,19 @@ def record_demo_online_orders(session: Session) -> list[Order]:
         .limit(1)
     )
     picked = [
-        p for p in _pieces(session, 2, 40) if first is None or p.artisan_id != first.artisan_id
+        p
+        for p in _pieces(session, 2, 40)
+        if first is None or p.artisan_id != first.artisan_id
+        if p.stock > 1 + sum(q.id == p.id for q in shipped)
     ]
+    lines = [(p.id, 1) for p in [*picked, *([first] if first else [])]]
+    if not lines:
+        session.flush()
+        return [to_paris]
     pickup = create_order(
         session,
         channel=Channel.ONLINE,
-        lines=[(p.id, 1) for p in [*picked, *([first] if first else [])]],
+        lines=lines,
         customer_email="sara.elidrissi@example.com",
         customer_name="Sara El Idrissi",
         locale="ar",
