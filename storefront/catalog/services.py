@@ -6,8 +6,8 @@ import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import ColumnElement, Select, column, func, select, table
+from sqlalchemy.orm import Session, joinedload, selectinload, with_expression
 
 from storefront.artisans.models import Artisan, Shop
 
@@ -20,6 +20,7 @@ MAX_PAGE = 10_000
 class Sort(StrEnum):
     """Orders the catalog can be sorted in."""
 
+    RELEVANCE = "relevance"
     NEWEST = "newest"
     PRICE_ASC = "price_asc"
     PRICE_DESC = "price_desc"
@@ -36,6 +37,7 @@ class CatalogFilter:
     max_price: int | None = None
     sort: Sort = Sort.NEWEST
     page: int = 1
+    available: bool = False
     ignored: tuple[str, ...] = field(default=())
 
 
@@ -47,6 +49,9 @@ class Page:
     total: int
     page: int
     per_page: int
+    # How a search was read: the query searched instead ("did you mean"), words left out.
+    corrected: str | None = None
+    left_out: tuple[str, ...] = ()
 
     @property
     def pages(self) -> int:
@@ -54,12 +59,32 @@ class Page:
         return max(1, math.ceil(self.total / self.per_page))
 
 
+# Read by name, not imported: orders sit above catalog (DESIGN.md, layers import downwards).
+_orders = table("orders", column("id"), column("status"))
+_lines = table("order_lines", column("order_id"), column("product_id"), column("taken_quantity"))
+
+
+def held_by_payment() -> ColumnElement[bool]:
+    """Whether some of a piece's stock is held by an order waiting for its payment."""
+    return (
+        select(_lines.c.product_id)
+        .join(_orders, _orders.c.id == _lines.c.order_id)
+        .where(
+            _lines.c.product_id == Product.id,
+            _lines.c.taken_quantity > 0,
+            _orders.c.status == "pending_payment",
+        )
+        .exists()
+    )
+
+
 def _with_cards(stmt: Select) -> Select:
-    """Load what a product card shows (maker, shop, craft, images) in the same round trips."""
+    """Load what a product card shows (maker, shop, craft, images, held stock) in two trips."""
     return stmt.options(
         joinedload(Product.artisan).joinedload(Artisan.shop),
         joinedload(Product.craft),
         selectinload(Product.public_images),
+        with_expression(Product.held, held_by_payment()),
     )
 
 
@@ -67,12 +92,10 @@ def _live() -> Select:
     return select(Product).where(Product.status == ProductStatus.ACTIVE)
 
 
-def _conditions(session: Session, flt: CatalogFilter) -> list:
+def _conditions(flt: CatalogFilter) -> list:
     conditions = [Product.status == ProductStatus.ACTIVE]
-    if flt.q:
-        clause = search.matching(session, flt.q)
-        if clause is not None:
-            conditions.append(clause)
+    if flt.available:
+        conditions.append(search.available_now())
     if flt.craft:
         conditions.append(Product.craft_id.in_(select(Craft.id).where(Craft.slug == flt.craft)))
     if flt.shop is not None:
@@ -86,6 +109,7 @@ def _conditions(session: Session, flt: CatalogFilter) -> list:
 
 
 ORDERS = {
+    Sort.RELEVANCE: (Product.created_at.desc(), Product.id.desc()),
     Sort.NEWEST: (Product.created_at.desc(), Product.id.desc()),
     Sort.PRICE_ASC: (Product.price_minor.asc(), Product.id.asc()),
     Sort.PRICE_DESC: (Product.price_minor.desc(), Product.id.desc()),
@@ -106,9 +130,45 @@ def _page(session: Session, conditions: list, order, page: int, per_page: int) -
     return Page(list(session.scalars(stmt).unique()), total, page, per_page)
 
 
+# Search results in another order than relevance: available first, then this.
+HIT_ORDERS = {
+    Sort.NEWEST: lambda h: (not h.available, -h.created_at.timestamp(), -h.id),
+    Sort.PRICE_ASC: lambda h: (not h.available, h.price_minor, h.id),
+    Sort.PRICE_DESC: lambda h: (not h.available, -h.price_minor, -h.id),
+}
+
+
+def _search_page(session: Session, flt: CatalogFilter, per_page: int) -> Page:
+    """One page of search results: one search statement and two loading queries."""
+    found = search.find(session, flt.q, where=_conditions(flt))
+    hits = found.hits
+    if flt.sort in HIT_ORDERS:
+        hits = sorted(hits, key=HIT_ORDERS[flt.sort])
+    total = len(hits)
+    page = min(max(1, flt.page), max(1, math.ceil(total / per_page)))
+    ids = [h.id for h in hits[(page - 1) * per_page : page * per_page]]
+    return Page(pieces_by_id(session, ids), total, page, per_page, found.corrected, found.left_out)
+
+
+def pieces_by_id(session: Session, ids: list[int]) -> list[Product]:
+    """Products with what their cards show, in the order of `ids` (missing ones left out)."""
+    if not ids:
+        return []
+    loaded = {
+        p.id: p
+        for p in session.scalars(_with_cards(select(Product).where(Product.id.in_(ids)))).unique()
+    }
+    return [loaded[i] for i in ids if i in loaded]
+
+
 def browse(session: Session, flt: CatalogFilter, *, per_page: int) -> Page:
-    """Filter, sort and page the live catalog: one count and two loading queries."""
-    return _page(session, _conditions(session, flt), ORDERS[flt.sort], flt.page, per_page)
+    """Filter, sort and page the live catalog, searching when there is a query.
+
+    A fixed number of statements: one count (or one search) and two loading queries.
+    """
+    if flt.q.strip():
+        return _search_page(session, flt, per_page)
+    return _page(session, _conditions(flt), ORDERS[flt.sort], flt.page, per_page)
 
 
 def product_by_slug(session: Session, slug: str) -> Product | None:
@@ -134,16 +194,20 @@ def more_by_artisan(session: Session, product: Product, *, limit: int = 4) -> li
 
 
 def featured(session: Session, *, limit: int = 8) -> list[Product]:
-    """Pieces the centre features on the home page, topped up with the newest."""
+    """Available pieces the centre features on the home page, topped up with the newest.
+
+    Only pieces a visitor can order now (search.available_now): a sold-out piece is not shown.
+    """
     order = (Product.created_at.desc(), Product.id.desc())
+    live = _live().where(search.available_now())
     chosen = list(
         session.scalars(
-            _with_cards(_live().where(Product.featured.is_(True)).order_by(*order).limit(limit))
+            _with_cards(live.where(Product.featured.is_(True)).order_by(*order).limit(limit))
         ).unique()
     )
     if len(chosen) < limit:
         newest = _with_cards(
-            _live().where(Product.featured.is_(False)).order_by(*order).limit(limit - len(chosen))
+            live.where(Product.featured.is_(False)).order_by(*order).limit(limit - len(chosen))
         )
         chosen += list(session.scalars(newest).unique())
     return chosen

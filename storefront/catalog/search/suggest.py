@@ -1,0 +1,134 @@
+"""Did you mean: when a query finds nothing, its unknown words are corrected or left out.
+
+A word is *known* when one of its index words (or a word it is the prefix of) is in some
+live piece's text. An unknown word is replaced by the closest surface word of the index or of
+the synonym table, by Levenshtein distance (rapidfuzz): at most one edit for words of four or
+five letters, two for six letters or more, none below. Ties go to the word in more pieces,
+then to the alphabetically first. A word with no close word is left out.
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+import weakref
+from collections import Counter
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..models import CatalogChange, Product, ProductStatus
+from .documents import split_document
+from .query import ParsedQuery, Term, word_term
+from .vocabulary import synonyms
+
+
+def max_edits(word: str) -> int:
+    """How many letters a typo may get wrong in a word of this length (the rule above)."""
+    if len(word) >= 6:
+        return 2
+    return 1 if len(word) >= 4 else 0
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The words of the live catalog's index: all of them, and the surfaces with counts."""
+
+    indexed: frozenset[str]
+    ordered: list[str]
+    surfaces: dict[str, int]
+    choices: list[str]
+
+    def knows(self, term: Term) -> bool:
+        """Whether some live piece holds one of the term's index words."""
+        if term.alternatives & self.indexed:
+            return True
+        if term.prefix:
+            at = bisect.bisect_left(self.ordered, term.prefix)
+            return at < len(self.ordered) and self.ordered[at].startswith(term.prefix)
+        return False
+
+    def closest(self, word: str) -> str | None:
+        """The surface word nearest to a typed one, within max_edits; None if none is."""
+        limit = max_edits(word)
+        if not limit:
+            return None
+        found = process.extract(
+            word, self.choices, scorer=Levenshtein.distance, score_cutoff=limit, limit=None
+        )
+        ranked = sorted((dist, -self.surfaces[w], w) for w, dist, _k in found if w != word)
+        return ranked[0][2] if ranked else None
+
+
+def build_vocabulary(search_texts: list[str]) -> Vocabulary:
+    """The vocabulary of some search documents, with the synonym table's words as surfaces."""
+    indexed: set[str] = set()
+    surfaces: Counter[str] = Counter()
+    for search_text in search_texts:
+        head, body = split_document(search_text)
+        for part in (*head, *body):
+            indexed |= part
+        surfaces.update(head[0] | (body[0] if body else set()))
+    for member in synonyms().members:
+        surfaces.setdefault(member, 0)
+    return Vocabulary(frozenset(indexed), sorted(indexed), dict(surfaces), sorted(surfaces))
+
+
+_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def vocabulary(session: Session) -> Vocabulary:
+    """The live catalog's vocabulary, rebuilt when the catalog changed (catalog_changes)."""
+    engine = session.get_bind()
+    version = session.scalar(select(func.max(CatalogChange.id))) or 0
+    with _lock:
+        cached = _cache.get(engine)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    texts = session.scalars(
+        select(Product.search_text).where(Product.status == ProductStatus.ACTIVE)
+    ).all()
+    built = build_vocabulary(list(texts))
+    with _lock:
+        _cache[engine] = (version, built)
+    return built
+
+
+@dataclass(frozen=True)
+class Fixed:
+    """A corrected query: its terms, its text, whether a word changed, what was left out."""
+
+    terms: tuple[Term, ...]
+    text: str
+    changed: bool
+    left_out: tuple[str, ...]
+
+    @property
+    def query(self) -> ParsedQuery:
+        """The corrected query as a parsed one."""
+        return ParsedQuery(self.terms, self.left_out)
+
+
+def correct(session: Session, terms: tuple[Term, ...]) -> Fixed | None:
+    """Correct or leave out the unknown terms of a query; None when every term is known."""
+    vocab = vocabulary(session)
+    kept: list[Term] = []
+    left_out: list[str] = []
+    changed = False
+    for term in terms:
+        if vocab.knows(term):
+            kept.append(term)
+            continue
+        near = vocab.closest(term.text) if " " not in term.text else None
+        if near is None:
+            left_out.append(term.text)
+            continue
+        kept.append(word_term(near))
+        changed = True
+    if not changed and not left_out:
+        return None
+    return Fixed(tuple(kept), " ".join(t.text for t in kept), changed, tuple(left_out))
