@@ -38,9 +38,9 @@ from storefront.artisans.models import Artisan
 
 from ..models import Craft, Product
 from .documents import HALF, DocumentTexts, build_document
-from .query import ParsedQuery, Term, parse_query, score
-from .suggest import correct
 from .language import normalise, words
+from .query import ParsedQuery, Term, parse_query, score
+from .suggest import Fixed, correct
 
 __all__ = [
     "DocumentTexts",
@@ -212,6 +212,13 @@ def find(session: Session, query: str, *, where: Iterable[ColumnElement[bool]] =
     if fixed is None or not fixed.terms:
         return Found([], parsed, left_out=parsed.left_out)
     hits = _hits(session, fixed.terms, conditions)
+    if not hits and fixed.changed:
+        # The corrections together find nothing: search the words that were right alone.
+        known = tuple(t for t in fixed.terms if t in parsed.terms)
+        dropped = tuple(t.text for t in parsed.terms if t not in known)
+        if known:
+            fixed = Fixed(known, " ".join(t.text for t in known), False, dropped)
+            hits = _hits(session, known, conditions)
     if not hits:
         return Found([], parsed, left_out=parsed.left_out)
     return Found(

@@ -3,11 +3,12 @@
 `products.search_text` holds two halves split by HALF (`~~`), each in three sections split by
 SECTION (`~`); FTS5 and PostgreSQL's parser read both marks as spaces:
 
-    title words ~ title stems ~ title keys ~~ other words ~ other stems ~ other keys
+    title words ~ title stems ~ title keys ~ name words ~ name stems and keys
+    ~~ other words ~ other stems ~ other keys
 
-The first half is the *head*: the titles in every language, the SKU's parts, the maker's
-names, the shop (`zzshop12`) and the craft's names; ranking reads only the head. The second
-half holds the descriptions and materials. *Keys* are the synonym table's group words.
+The first half is the *head*, the only part ranking reads: the titles in every language, then
+the *names*: the SKU's parts, the shop (`zzshop12`), the maker's and the craft's names. The
+second half holds the descriptions and materials. *Keys* are the synonym table's group words.
 A word already in an earlier section is not repeated.
 """
 
@@ -41,13 +42,24 @@ class DocumentTexts:
 
 
 def _keys(found: list[str]) -> list[str]:
-    """The synonym keys of a run of words, single words and phrases of up to three."""
+    """The synonym keys of a run of words: phrases of up to three words first, then words.
+
+    A word inside a phrase of the table takes the phrase's keys only: "tapis de palme" is a
+    mat, not a rug, though "tapis" alone is a rug.
+    """
     table = synonyms()
     keys: list[str] = []
-    for i, word in enumerate(found):
-        keys += sorted(table.concepts(word))
-        for size in range(2, LONGEST_PHRASE + 1):
-            keys += sorted(table.phrases.get(tuple(found[i : i + size]), ()))
+    i = 0
+    while i < len(found):
+        for size in range(LONGEST_PHRASE, 1, -1):
+            phrase = table.phrases.get(tuple(found[i : i + size]))
+            if phrase:
+                keys += sorted(phrase)
+                i += size
+                break
+        else:
+            keys += sorted(table.concepts(found[i]))
+            i += 1
     return keys
 
 
@@ -70,11 +82,14 @@ def _sections(texts: Iterable[str | None], seen: set[str]) -> list[list[str]]:
 
 def build_document(texts: DocumentTexts) -> str:
     """The search_text of one piece (see the module docstring for its layout)."""
-    seen: set[str] = set(code_parts(texts.sku))
-    head = _sections([*texts.titles, *texts.maker_names, *texts.craft_names], seen)
-    head[0] = [*code_parts(texts.sku), *head[0]]
+    seen: set[str] = set()
+    head = _sections(texts.titles, seen)
+    code = [w for w in code_parts(texts.sku) if w not in seen]
+    seen.update(code)
+    names, name_stems, name_keys = _sections([*texts.maker_names, *texts.craft_names], seen)
     if texts.shop_number is not None:
-        head[2].append(shop_word(texts.shop_number))
+        name_keys.append(shop_word(texts.shop_number))
+    head += [[*code, *names], [*name_stems, *name_keys]]
     body = _sections(texts.details, seen)
     return HALF.join(SECTION.join(" ".join(part) for part in half) for half in (head, body))
 

@@ -17,8 +17,9 @@ from .vocabulary import LONGEST_PHRASE, SHOP_WORDS, STOPWORDS, synonyms
 MAX_TERMS = 8
 MAX_QUERY_CHARS = 400
 
-# How well a term hits a piece, best first: the rule of catalog ranking (issue 12).
-EXACT_TITLE, STEM_TITLE, PREFIX_TITLE, SYNONYM_TITLE, ELSEWHERE = 8, 6, 5, 4, 1
+# How well a term hits a piece, best first: the rule of catalog ranking (issue 12). The
+# maker's and craft's names and the SKU come after the title, descriptions last.
+EXACT_TITLE, STEM_TITLE, PREFIX_TITLE, SYNONYM_TITLE, NAMES, ELSEWHERE = 8, 6, 5, 4, 2, 1
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def parse_query(query: str) -> ParsedQuery:
 
 def hit(term: Term, head: list[set[str]]) -> int:
     """How well a term hits a piece whose document head is `head` (see the levels above)."""
-    titles, title_stems, title_keys = (head + [set(), set(), set()])[:3]
+    titles, title_stems, title_keys, names, name_forms = (head + [set()] * 5)[:5]
     if term.exact & titles:
         return EXACT_TITLE
     if (term.stems | term.exact) & title_stems or term.stems & titles:
@@ -97,6 +98,10 @@ def hit(term: Term, head: list[set[str]]) -> int:
         return PREFIX_TITLE
     if term.keys & title_keys:
         return SYNONYM_TITLE
+    if term.alternatives & (names | name_forms) or (
+        term.prefix and any(w.startswith(term.prefix) for w in names)
+    ):
+        return NAMES
     return ELSEWHERE
 
 

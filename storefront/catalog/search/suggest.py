@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from ..models import CatalogChange, Product, ProductStatus
 from .documents import split_document
+from .language import stems
 from .query import ParsedQuery, Term, word_term
 from .vocabulary import synonyms
 
@@ -41,6 +42,9 @@ class Vocabulary:
     ordered: list[str]
     surfaces: dict[str, int]
     choices: list[str]
+    # A stem of surface words → the most common of them: `neckalces` is 2 edits from the
+    # stem `necklac` of `necklace`, 3 from the word.
+    by_stem: dict[str, str]
 
     def knows(self, term: Term) -> bool:
         """Whether some live piece holds one of the term's index words."""
@@ -52,15 +56,24 @@ class Vocabulary:
         return False
 
     def closest(self, word: str) -> str | None:
-        """The surface word nearest to a typed one, within max_edits; None if none is."""
+        """The indexed word nearest to a typed one, within max_edits; None if none is."""
         limit = max_edits(word)
         if not limit:
             return None
-        found = process.extract(
-            word, self.choices, scorer=Levenshtein.distance, score_cutoff=limit, limit=None
-        )
-        ranked = sorted((dist, -self.surfaces[w], w) for w, dist, _k in found if w != word)
-        return ranked[0][2] if ranked else None
+        ranked = []
+        for form in (word, *sorted(stems(word))):
+            if form != word and form in self.by_stem and self.by_stem[form] != word:
+                ranked.append((0, -self.surfaces[self.by_stem[form]], self.by_stem[form]))
+            found = process.extract(
+                form, self.choices, scorer=Levenshtein.distance, score_cutoff=limit, limit=None
+            )
+            for choice, dist, _k in found:
+                near = choice if choice in self.surfaces else self.by_stem[choice]
+                if near != word:
+                    ranked.append((dist, -self.surfaces[near], near))
+        ranked.sort()
+        # A word of the synonym table that no piece holds helps only if its group is indexed.
+        return next((w for _d, _n, w in ranked if self.knows(word_term(w))), None)
 
 
 def build_vocabulary(search_texts: list[str]) -> Vocabulary:
@@ -71,10 +84,16 @@ def build_vocabulary(search_texts: list[str]) -> Vocabulary:
         head, body = split_document(search_text)
         for part in (*head, *body):
             indexed |= part
-        surfaces.update(head[0] | (body[0] if body else set()))
+        names = head[3] if len(head) > 3 else set()
+        surfaces.update(head[0] | names | (body[0] if body else set()))
     for member in synonyms().members:
         surfaces.setdefault(member, 0)
-    return Vocabulary(frozenset(indexed), sorted(indexed), dict(surfaces), sorted(surfaces))
+    by_stem: dict[str, str] = {}
+    for word, _count in sorted(surfaces.items(), key=lambda item: (-item[1], item[0])):
+        for stem in stems(word):
+            by_stem.setdefault(stem, word)
+    choices = sorted(set(surfaces) | set(by_stem))
+    return Vocabulary(frozenset(indexed), sorted(indexed), dict(surfaces), choices, by_stem)
 
 
 _cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
