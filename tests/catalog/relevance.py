@@ -53,9 +53,7 @@ class Piece:
 
 def live_pieces(session: Session) -> list[Piece]:
     """Every live piece of the catalog with its demo item, craft, maker and shop."""
-    names = sorted(
-        {(i.fr, i.en) for c in CRAFTS for i in c.items}, key=lambda n: -len(n[0])
-    )
+    names = sorted({(i.fr, i.en) for c in CRAFTS for i in c.items}, key=lambda n: -len(n[0]))
     rows = session.execute(
         select(Product.id, Product.title_fr, Craft.slug, Artisan.name, Shop.number, Product.sku)
         .join(Craft, Craft.id == Product.craft_id)

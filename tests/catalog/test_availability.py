@@ -14,7 +14,7 @@ def _cards(html: str) -> dict[str, str]:
     found = {}
     for card in re.findall(r'<li class="card[^"]*">(.*?)</li>', html, re.S):
         title = re.search(r'<span class="card-title">([^<]+)</span>', card).group(1)
-        badge = re.search(r'<span class="badge [^"]+">([^<]+)</span>', card)
+        badge = re.search(r'<span class="card-badge [^"]+">([^<]+)</span>', card)
         found[title] = badge.group(1) if badge else ""
     return found
 

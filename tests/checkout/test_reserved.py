@@ -13,7 +13,7 @@ pytestmark = pytest.mark.usefixtures("stripe_config")
 
 def _badge(browser, q: str) -> str:
     html = browser.get(f"/products?lang=en&q={q}").get_data(as_text=True)
-    found = re.findall(r'<span class="badge [^"]+">([^<]+)</span>', html)
+    found = re.findall(r'<span class="card-badge [^"]+">([^<]+)</span>', html)
     return found[0] if found else ""
 
 

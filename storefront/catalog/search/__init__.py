@@ -131,8 +131,10 @@ def _matching(session: Session, terms: tuple[Term, ...]) -> ColumnElement[bool]:
         if term.prefix:
             options.insert(0, term.prefix + ":*")
         groups.append("(" + " | ".join(options) + ")")
-    return func.to_tsvector("simple", Product.search_text).op("@@")(
-        func.to_tsquery("simple", " & ".join(groups))
+    # A literal 'simple' (not a bound text) so the expression is the GIN index's (0001).
+    simple = literal_column("'simple'")
+    return func.to_tsvector(simple, Product.search_text).op("@@")(
+        func.to_tsquery(simple, bindparam("tsq", " & ".join(groups)))
     )
 
 

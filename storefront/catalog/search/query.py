@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from .documents import shop_word, split_document
 from .language import stems, words
-from .vocabulary import LONGEST_PHRASE, SHOP_WORDS, STOPWORDS, synonyms
+from .vocabulary import FORMS_PREFIX, LONGEST_PHRASE, SHOP_WORDS, STOPWORDS, synonyms
 
 MAX_TERMS = 8
 MAX_QUERY_CHARS = 400
@@ -92,11 +92,14 @@ def hit(term: Term, head: list[set[str]]) -> int:
     titles, title_stems, title_keys, names, name_forms = (head + [set()] * 5)[:5]
     if term.exact & titles:
         return EXACT_TITLE
+    shared = term.keys & title_keys
     if (term.stems | term.exact) & title_stems or term.stems & titles:
+        return STEM_TITLE
+    if any(k.startswith(FORMS_PREFIX) for k in shared):
         return STEM_TITLE
     if term.prefix and any(w.startswith(term.prefix) for w in titles):
         return PREFIX_TITLE
-    if term.keys & title_keys:
+    if shared:
         return SYNONYM_TITLE
     if term.alternatives & (names | name_forms) or (
         term.prefix and any(w.startswith(term.prefix) for w in names)

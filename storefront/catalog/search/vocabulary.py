@@ -11,8 +11,10 @@ from pathlib import Path
 from .language import stems, words
 
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.toml")
-# Index words that name a group: "zz" and the group's ASCII key, a word no text holds.
+# Index words that name a group: "zz" and the group's ASCII key, a word no text holds; "zy"
+# for a group of forms of one word (plurals, spellings), which rank with stems.
 CONCEPT_PREFIX = "zz"
+FORMS_PREFIX = "zy"
 _KEY = re.compile(r"^[a-z]+$")
 LONGEST_PHRASE = 3
 
@@ -54,8 +56,9 @@ class Synonyms:
 def parse_synonyms(source: str) -> Synonyms:
     """Read a synonym table in the format of synonyms.toml.
 
-    Raises ValueError for a key that is not lower-case ASCII letters, a repeated key, or a
-    group with fewer than two words.
+    A group with `forms = true` lists forms of one word (a broken plural and its singular, two
+    spellings): its key ranks as a stem does, not as a synonym. Raises ValueError for a key
+    that is not lower-case ASCII letters, a repeated key, or a group with fewer than two words.
     """
     single: dict[str, set[str]] = {}
     phrases: dict[tuple[str, ...], set[str]] = {}
@@ -68,7 +71,7 @@ def parse_synonyms(source: str) -> Synonyms:
         seen.add(key)
         if len(group.get("words", [])) < 2:
             raise ValueError(f"synonym group {key!r} needs two words or more")
-        concept = CONCEPT_PREFIX + key
+        concept = (FORMS_PREFIX if group.get("forms") else CONCEPT_PREFIX) + key
         for member in group["words"]:
             parts = words(member)
             members.update(parts)
