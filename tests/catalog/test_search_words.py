@@ -15,6 +15,7 @@ from storefront.catalog.search.query import (
     SYNONYM_TITLE,
     hit,
     parse_query,
+    read_head,
 )
 from storefront.catalog.search.suggest import build_vocabulary, max_edits
 from storefront.catalog.search.vocabulary import parse_synonyms, synonyms
@@ -156,7 +157,7 @@ def test_phrases_of_the_table_win_over_their_words():
 
 
 def test_ranking_levels():
-    head, _ = split_document(
+    head = read_head(
         build_document(_texts(title="Tapis berbère", details="laine", craft="Tissage"))
     )
     level = {q: hit(parse_query(q).terms[0], head) for q in ("tapis", "tapi", "rug", "tissage")}
@@ -201,10 +202,10 @@ def test_the_synonym_table_is_well_formed():
     def keys(word):
         return synonyms().concepts(normalise(word))
 
-    assert keys("زرابي") == keys("زربية") == keys("الزرابي") == {"zzrug"}
-    assert keys("قلائد") == keys("قلادة") == {"zznecklace"}
-    assert keys("أساور") == keys("سوار") == {"zzbracelet"}
-    assert keys("jewelry") == keys("jewellery") == {"zzjewellery"}
+    assert keys("زرابي") == keys("زربية") == keys("الزرابي") == {"zzrug", "zyzarbia"}
+    assert keys("قلائد") == keys("قلادة") == {"zznecklace", "zyqilada"}
+    assert keys("أساور") == keys("سوار") == {"zzbracelet", "zysiwar"}
+    assert keys("jewelry") == keys("jewellery") == {"zzjewellery", "zyjewelry"}
     assert keys("the") == frozenset()  # a common word names no group
     with pytest.raises(ValueError):
         parse_synonyms('[[group]]\nkey = "Bad key"\nwords = ["a", "b"]')

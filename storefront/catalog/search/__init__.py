@@ -2,8 +2,9 @@
 
 Each piece's `search_text` (see documents.py) holds its words, every language's stems of
 them and the synonym table's keys. SQLite reads it through an FTS5 table, PostgreSQL through a
-GIN index on `to_tsvector('simple', search_text)`; both match the same words, and ranking is
-done here, in Python, from the document's head, so the order is the same on both.
+GIN index on its stored `to_tsvector('simple', search_text)` (products.search_vector); both
+match the same words, and ranking is done here, in Python, from the document's head, so the
+order is the same on both.
 
 Order of results: available pieces first (in stock or made to order), then relevance (see
 query.hit: exact title word, then stem, then prefix, then synonym, then elsewhere), then the
@@ -15,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import (
     Column,
@@ -131,10 +133,9 @@ def _matching(session: Session, terms: tuple[Term, ...]) -> ColumnElement[bool]:
         if term.prefix:
             options.insert(0, term.prefix + ":*")
         groups.append("(" + " | ".join(options) + ")")
-    # A literal 'simple' (not a bound text) so the expression is the GIN index's (0001).
-    simple = literal_column("'simple'")
-    return func.to_tsvector(simple, Product.search_text).op("@@")(
-        func.to_tsquery(simple, bindparam("tsq", " & ".join(groups)))
+    # products.search_vector is to_tsvector('simple', search_text), stored (migration 0011).
+    return literal_column("products.search_vector").op("@@")(
+        func.to_tsquery(literal_column("'simple'"), bindparam("tsq", " & ".join(groups)))
     )
 
 
@@ -146,8 +147,7 @@ def _head(session: Session) -> ColumnElement[str]:
     return func.split_part(Product.search_text, marker, 1)
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """One matching piece with what ordering needs; price in minor units."""
 
     id: int
@@ -190,7 +190,7 @@ def _hits(session: Session, terms: tuple[Term, ...], where: list) -> list[Hit]:
     ).where(*where, _matching(session, terms))
     hits = [
         Hit(pid, score(terms, head or ""), bool(avail), price, created)
-        for pid, head, avail, price, created in session.execute(stmt)
+        for pid, head, avail, price, created in session.execute(stmt).tuples()
     ]
     hits.sort(key=Hit.rank_key)
     return hits

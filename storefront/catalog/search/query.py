@@ -9,6 +9,7 @@ A piece matches when every term finds one of its index words: the word itself as
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .documents import shop_word, split_document
 from .language import stems, words
@@ -49,10 +50,12 @@ class ParsedQuery:
 def word_term(word: str) -> Term:
     """The term of one normalised word: itself (also as a prefix), its stems, its keys."""
     keys = synonyms().concepts(word)
+    # A stem that is a common word ("theire" → "their") would find every piece.
+    found_stems = stems(word) - STOPWORDS
     if word.isdigit():
         # A bare number is also a shop of the activities zone.
         keys = keys | {shop_word(int(word))} if 1 <= int(word) <= 999 else keys
-    return Term(word, frozenset({word}), stems(word), keys, prefix=word)
+    return Term(word, frozenset({word}), found_stems, keys, prefix=word)
 
 
 def parse_query(query: str) -> ParsedQuery:
@@ -87,28 +90,53 @@ def parse_query(query: str) -> ParsedQuery:
     return ParsedQuery(tuple(terms), tuple(left_out))
 
 
-def hit(term: Term, head: list[set[str]]) -> int:
-    """How well a term hits a piece whose document head is `head` (see the levels above)."""
+@dataclass(frozen=True)
+class Head:
+    """A document head read for ranking: its sections, and titles and names as one string
+    each (" word word "), so that a prefix is found with one `in`."""
+
+    titles: frozenset[str]
+    title_stems: frozenset[str]
+    title_keys: frozenset[str]
+    names: frozenset[str]
+    titles_text: str
+    names_text: str
+
+
+@lru_cache(maxsize=16384)
+def read_head(search_text: str) -> Head:
+    """The ranking view of a search_text's head (cached: heads repeat on every search)."""
+    head, _body = split_document(search_text)
     titles, title_stems, title_keys, names, name_forms = (head + [set()] * 5)[:5]
-    if term.exact & titles:
+    return Head(
+        frozenset(titles),
+        frozenset(title_stems),
+        frozenset(title_keys),
+        frozenset(names | name_forms),
+        " " + " ".join(sorted(titles)),
+        " " + " ".join(sorted(names)),
+    )
+
+
+def hit(term: Term, head: Head) -> int:
+    """How well a term hits a piece whose document head is `head` (see the levels above)."""
+    if term.exact & head.titles:
         return EXACT_TITLE
-    shared = term.keys & title_keys
-    if (term.stems | term.exact) & title_stems or term.stems & titles:
+    shared = term.keys & head.title_keys
+    if (term.stems | term.exact) & head.title_stems or term.stems & head.titles:
         return STEM_TITLE
     if any(k.startswith(FORMS_PREFIX) for k in shared):
         return STEM_TITLE
-    if term.prefix and any(w.startswith(term.prefix) for w in titles):
+    if term.prefix and " " + term.prefix in head.titles_text:
         return PREFIX_TITLE
     if shared:
         return SYNONYM_TITLE
-    if term.alternatives & (names | name_forms) or (
-        term.prefix and any(w.startswith(term.prefix) for w in names)
-    ):
+    if term.alternatives & head.names or (term.prefix and " " + term.prefix in head.names_text):
         return NAMES
     return ELSEWHERE
 
 
 def score(terms: tuple[Term, ...], search_text: str) -> int:
     """The relevance of a matching piece: the sum of how well each term hits its head."""
-    head, _body = split_document(search_text)
+    head = read_head(search_text)
     return sum(hit(term, head) for term in terms)

@@ -24,7 +24,7 @@ from ..models import CatalogChange, Product, ProductStatus
 from .documents import split_document
 from .language import stems
 from .query import ParsedQuery, Term, word_term
-from .vocabulary import synonyms
+from .vocabulary import STOPWORDS, synonyms
 
 
 def max_edits(word: str) -> int:
@@ -64,12 +64,16 @@ class Vocabulary:
         for form in (word, *sorted(stems(word))):
             if form != word and form in self.by_stem and self.by_stem[form] != word:
                 ranked.append((0, -self.surfaces[self.by_stem[form]], self.by_stem[form]))
+            cutoff = min(limit, max_edits(form))
+            if not cutoff:
+                continue
             found = process.extract(
-                form, self.choices, scorer=Levenshtein.distance, score_cutoff=limit, limit=None
+                form, self.choices, scorer=Levenshtein.distance, score_cutoff=cutoff, limit=None
             )
             for choice, dist, _k in found:
                 near = choice if choice in self.surfaces else self.by_stem[choice]
-                if near != word:
+                # A word much shorter or longer is another word, not a typo of this one.
+                if near != word and near not in STOPWORDS and abs(len(near) - len(word)) <= 2:
                     ranked.append((dist, -self.surfaces[near], near))
         ranked.sort()
         # A word of the synonym table that no piece holds helps only if its group is indexed.

@@ -21,9 +21,10 @@ LONGEST_PHRASE = 3
 # Words too common to narrow a search, normalised; dropped from queries of other words.
 STOPWORDS = frozenset(
     words(
-        "a an and by for from in of on or the to with "
-        "à au aux avec d de des du en et l la le les par pour sur un une "
-        "من في على مع عن الى إلى و"
+        "a an and are at by every for from in is it its of on or the their this to with "
+        "à au aux avec ce chaque d dans de des du en est et l la le les par pour sa ses son "
+        "sur un une "
+        "من في على مع عن الى إلى و كل"
     )
 )
 # "shop 12", "boutique 12", "محل 12": the pieces of that shop of the activities zone.
