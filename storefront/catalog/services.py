@@ -130,11 +130,11 @@ def _page(session: Session, conditions: list, order, page: int, per_page: int) -
     return Page(list(session.scalars(stmt).unique()), total, page, per_page)
 
 
-# Search results in another order than relevance: available first, then this.
+# Search results in another order than relevance, each after available first (stable sorts).
 HIT_ORDERS = {
-    Sort.NEWEST: lambda h: (not h.available, -h.created_at.timestamp(), -h.id),
-    Sort.PRICE_ASC: lambda h: (not h.available, h.price_minor, h.id),
-    Sort.PRICE_DESC: lambda h: (not h.available, -h.price_minor, -h.id),
+    Sort.NEWEST: (lambda h: (h.created_at, h.id), True),
+    Sort.PRICE_ASC: (lambda h: (h.price_minor, h.id), False),
+    Sort.PRICE_DESC: (lambda h: (h.price_minor, h.id), True),
 }
 
 
@@ -143,7 +143,9 @@ def _search_page(session: Session, flt: CatalogFilter, per_page: int) -> Page:
     found = search.find(session, flt.q, where=_conditions(flt))
     hits = found.hits
     if flt.sort in HIT_ORDERS:
-        hits = sorted(hits, key=HIT_ORDERS[flt.sort])
+        key, reverse = HIT_ORDERS[flt.sort]
+        hits = sorted(hits, key=key, reverse=reverse)
+        hits.sort(key=lambda h: not h.available)
     total = len(hits)
     page = min(max(1, flt.page), max(1, math.ceil(total / per_page)))
     ids = [h.id for h in hits[(page - 1) * per_page : page * per_page]]

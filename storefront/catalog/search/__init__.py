@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import (
@@ -23,9 +22,11 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     MetaData,
+    String,
     Table,
     Text,
     bindparam,
+    cast,
     delete,
     func,
     insert,
@@ -110,12 +111,21 @@ def available_now() -> ColumnElement[bool]:
     return or_(Product.stock > 0, Product.made_to_order.is_(True))
 
 
+def _whole_words(term: Term) -> list[str]:
+    """The term's whole index words that its prefix does not already find."""
+    return sorted(w for w in term.alternatives if not (term.prefix and w.startswith(term.prefix)))
+
+
 def _matching(session: Session, terms: tuple[Term, ...]) -> ColumnElement[bool]:
-    """A WHERE clause: every term finds one of its index words in the piece's text."""
+    """A WHERE clause: every term finds one of its index words in the piece's text.
+
+    Words the prefix already finds are left out of the statement: PostgreSQL's planner counts
+    each alternative as if it found other pieces, and would scan the table for a broad word.
+    """
     if session.get_bind().dialect.name == "sqlite":
         groups = []
         for term in terms:
-            options = [f'"{w}"' for w in sorted(term.alternatives)]
+            options = [f'"{w}"' for w in _whole_words(term)]
             if term.prefix:
                 options.insert(0, f'"{term.prefix}"*')
             groups.append("(" + " OR ".join(options) + ")")
@@ -129,7 +139,7 @@ def _matching(session: Session, terms: tuple[Term, ...]) -> ColumnElement[bool]:
         return Product.id.in_(ids)
     groups = []
     for term in terms:
-        options = sorted(term.alternatives)
+        options = _whole_words(term)
         if term.prefix:
             options.insert(0, term.prefix + ":*")
         groups.append("(" + " | ".join(options) + ")")
@@ -154,11 +164,19 @@ class Hit(NamedTuple):
     score: int
     available: bool
     price_minor: int
-    created_at: datetime
+    # ISO text ("2026-01-01 12:00:00..."), which sorts as the time does: read as text, the
+    # thousands of rows a broad search matches skip the driver's date parsing.
+    created_at: str
 
-    def rank_key(self) -> tuple:
-        """Sort key of the search order (see the module docstring)."""
-        return (not self.available, -self.score, -self.created_at.timestamp(), -self.id)
+
+def rank(hits: list[Hit]) -> list[Hit]:
+    """Sort hits in the search order (see the module docstring), in place; returns them.
+
+    Two stable sorts: newest (then highest id) first, then available and relevance over it.
+    """
+    hits.sort(key=lambda h: (h.created_at, h.id), reverse=True)
+    hits.sort(key=lambda h: (not h.available, -h.score))
+    return hits
 
 
 @dataclass(frozen=True)
@@ -186,14 +204,13 @@ def _hits(session: Session, terms: tuple[Term, ...], where: list) -> list[Hit]:
         _head(session),
         available_now(),
         Product.price_minor,
-        Product.created_at,
+        cast(Product.created_at, String),
     ).where(*where, _matching(session, terms))
     hits = [
         Hit(pid, score(terms, head or ""), bool(avail), price, created)
         for pid, head, avail, price, created in session.execute(stmt).tuples()
     ]
-    hits.sort(key=Hit.rank_key)
-    return hits
+    return rank(hits)
 
 
 def find(session: Session, query: str, *, where: Iterable[ColumnElement[bool]] = ()) -> Found:
