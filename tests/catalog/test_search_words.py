@@ -123,12 +123,12 @@ def test_document_layout():
         _texts(title="Théière martelée", details="Un thé à la menthe", sku="GLM-012-00034", shop=12)
     )
     head, body = split_document(text)
-    titles, title_stems, title_keys, names, name_forms = head
+    titles, title_stems, title_keys, makers, others = head
     assert titles == {"theiere", "martelee"}
     assert {"theier", "martele"} <= title_stems
     assert "zzteapot" in title_keys
-    assert {"glm", "012", "00034", "glm01200034", "fatima", "poterie"} <= names
-    assert {"zzshop12", "zzpottery"} <= name_forms
+    assert makers == {"glm", "012", "00034", "glm01200034", "fatima"}
+    assert {"poterie", "zzshop12", "zzpottery"} <= others
     assert {"menthe", "un"} <= body[0] and "theiere" not in body[0]
 
 
@@ -154,6 +154,12 @@ def test_phrases_of_the_table_win_over_their_words():
     assert "zzmat" in head[2] and "zzrug" not in head[2]
     head, _ = split_document(build_document(_texts(title="Tapis de prière")))
     assert "zzrug" in head[2]
+
+
+def test_a_makers_name_typed_whole_counts_as_a_title_word():
+    head = read_head(build_document(_texts(title="Bol", maker="Said Tekni")))
+    assert hit(parse_query("tekni").terms[0], head) == EXACT_TITLE
+    assert hit(parse_query("tekn").terms[0], head) == NAMES  # a prefix of the name
 
 
 def test_ranking_levels():

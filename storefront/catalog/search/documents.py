@@ -3,13 +3,14 @@
 `products.search_text` holds two halves split by HALF (`~~`), each in three sections split by
 SECTION (`~`); FTS5 and PostgreSQL's parser read both marks as spaces:
 
-    title words ~ title stems ~ title keys ~ name words ~ name stems and keys
+    title words ~ title stems ~ title keys ~ SKU and maker words ~ craft words, name stems, keys
     ~~ other words ~ other stems ~ other keys
 
-The first half is the *head*, the only part ranking reads: the titles in every language, then
-the *names*: the SKU's parts, the shop (`zzshop12`), the maker's and the craft's names. The
-second half holds the descriptions and materials. *Keys* are the synonym table's group words.
-A word already in an earlier section is not repeated.
+The first half is the *head*, the only part ranking reads: the titles in every language, the
+SKU's parts and the maker's names, then the craft's names, the stems and keys of all these
+names and the shop (`zzshop12`). The second half holds the descriptions and materials.
+*Keys* are the synonym table's group words. A word already in an earlier section is not
+repeated.
 """
 
 from __future__ import annotations
@@ -86,10 +87,12 @@ def build_document(texts: DocumentTexts) -> str:
     head = _sections(texts.titles, seen)
     code = [w for w in code_parts(texts.sku) if w not in seen]
     seen.update(code)
-    names, name_stems, name_keys = _sections([*texts.maker_names, *texts.craft_names], seen)
+    makers, maker_stems, maker_keys = _sections(texts.maker_names, seen)
+    crafts, craft_stems, craft_keys = _sections(texts.craft_names, seen)
+    others = [*crafts, *maker_stems, *craft_stems, *maker_keys, *craft_keys]
     if texts.shop_number is not None:
-        name_keys.append(shop_word(texts.shop_number))
-    head += [[*code, *names], [*name_stems, *name_keys]]
+        others.append(shop_word(texts.shop_number))
+    head += [[*code, *makers], others]
     body = _sections(texts.details, seen)
     return HALF.join(SECTION.join(" ".join(part) for part in half) for half in (head, body))
 

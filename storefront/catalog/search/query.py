@@ -18,8 +18,9 @@ from .vocabulary import FORMS_PREFIX, LONGEST_PHRASE, SHOP_WORDS, STOPWORDS, syn
 MAX_TERMS = 8
 MAX_QUERY_CHARS = 400
 
-# How well a term hits a piece, best first: the rule of catalog ranking (issue 12). The
-# maker's and craft's names and the SKU come after the title, descriptions last.
+# How well a term hits a piece, best first: the rule of catalog ranking (issue 12). A SKU or
+# maker's name typed whole counts as a title word; the craft's names and other forms of names
+# come after the title, descriptions last.
 EXACT_TITLE, STEM_TITLE, PREFIX_TITLE, SYNONYM_TITLE, NAMES, ELSEWHERE = 8, 6, 5, 4, 2, 1
 
 
@@ -98,6 +99,7 @@ class Head:
     titles: frozenset[str]
     title_stems: frozenset[str]
     title_keys: frozenset[str]
+    makers: frozenset[str]
     names: frozenset[str]
     titles_text: str
     names_text: str
@@ -107,20 +109,21 @@ class Head:
 def read_head(search_text: str) -> Head:
     """The ranking view of a search_text's head (cached: heads repeat on every search)."""
     head, _body = split_document(search_text)
-    titles, title_stems, title_keys, names, name_forms = (head + [set()] * 5)[:5]
+    titles, title_stems, title_keys, makers, others = (head + [set()] * 5)[:5]
     return Head(
         frozenset(titles),
         frozenset(title_stems),
         frozenset(title_keys),
-        frozenset(names | name_forms),
+        frozenset(makers),
+        frozenset(makers | others),
         " " + " ".join(sorted(titles)),
-        " " + " ".join(sorted(names)),
+        " " + " ".join(sorted(makers | others)),
     )
 
 
 def hit(term: Term, head: Head) -> int:
     """How well a term hits a piece whose document head is `head` (see the levels above)."""
-    if term.exact & head.titles:
+    if term.exact & (head.titles | head.makers):
         return EXACT_TITLE
     shared = term.keys & head.title_keys
     if (term.stems | term.exact) & head.title_stems or term.stems & head.titles:
