@@ -217,8 +217,9 @@ def find(session: Session, query: str, *, where: Iterable[ColumnElement[bool]] =
     """Every piece satisfying `where` that the query finds, ranked (see the module docstring).
 
     One SQL statement when the query finds something; when it finds nothing, typos are
-    corrected and unknown words left out (see suggest.correct), with three more. A query of
-    no words finds nothing.
+    corrected and unknown words left out (see suggest.correct), with up to four more (the
+    catalog version, the vocabulary when that changed, one or two searches). A query of no
+    words finds nothing.
     """
     conditions = list(where)
     parsed = parse_query(query)
