@@ -10,7 +10,8 @@ gunicorn (2 workers each) and measures, each run right after the bare app under 
 - the till's scan-and-add round trip by 4 staff at once, each signed in on their own session
   (a Python client; the bare app gets the same POST-redirect-GET from the same client);
 - a mixed run: wrk on 32 connections over home, filtered catalog pages and product pages while
-  a buyer pays for one piece a second through the test gateway; 4xx, 5xx and purchases counted.
+  a buyer pays for one piece a second through the test gateway; 4xx, 5xx and purchases counted;
+- then search relevance and speed, on SQLite and PostgreSQL (benchmarks/search.py).
 
 The shop trusts one proxy hop (TRUSTED_PROXY_HOPS=1, as in production behind TLS), so each
 buyer comes from their own address. Every step has a time limit, and the servers are stopped on
@@ -32,7 +33,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import runs
+from . import runs, search
 from .servers import BIN, fetch, gunicorn, stop_on_signals
 from .wrk import Load, ensure_wrk, run_wrk
 
@@ -278,6 +279,8 @@ def main() -> int:
     missed = [v.text for v in verdicts if not v.held]
     print("result: held: " + ("; ".join(held) or "none"), end="")
     print(" | MISSED: " + "; ".join(missed) if missed else " | all targets met")
+    # Its own part, with its own database(s): `python -m benchmarks.search` runs it alone.
+    search.main()
     return 1 if errors else 0
 
 

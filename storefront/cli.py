@@ -11,13 +11,23 @@ def register_commands(app: Flask) -> None:
     """Attach every package's commands to app.cli (so `storefront` and `flask` both see them)."""
     from storefront.accounts.commands import COMMANDS as accounts
     from storefront.admin.commands import COMMANDS as admin
+    from storefront.catalog.commands import COMMANDS as catalog
     from storefront.checkout.commands import COMMANDS as checkout
     from storefront.i18n_tools import i18n
     from storefront.jobs import worker_command
     from storefront.ledger.commands import COMMANDS as ledger
     from storefront.showroom.commands import COMMANDS as showroom
 
-    for command in (i18n, worker_command, *accounts, *checkout, *showroom, *admin, *ledger):
+    for command in (
+        i18n,
+        worker_command,
+        *accounts,
+        *catalog,
+        *checkout,
+        *showroom,
+        *admin,
+        *ledger,
+    ):
         app.cli.add_command(command)
 
 

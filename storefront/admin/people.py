@@ -38,8 +38,9 @@ def save_artisan(
     """Create (artisan None) or change an artisan's profile, shop, commission and status.
 
     A new artisan works the shop's craft. A new commission applies to sales from then on (each
-    order line keeps the rate it was sold at). When the name changes, the artisan's pieces are
-    re-indexed for search. Audited with the before and after values.
+    order line keeps the rate it was sold at). When the name or the shop changes, the artisan's
+    pieces are re-indexed for search (both are searched: "shop 12"). Audited with the before
+    and after values.
     """
     creating = artisan is None
     if artisan is None:
@@ -58,7 +59,9 @@ def save_artisan(
     artisan.shop = shop
     session.flush()
     after = {**{k: getattr(artisan, k) for k in before if k != "shop"}, "shop": shop.number}
-    if not creating and (before["name"], before["name_ar"]) != (artisan.name, artisan.name_ar):
+    moved = before["shop"] != shop.number
+    renamed = (before["name"], before["name_ar"]) != (artisan.name, artisan.name_ar)
+    if not creating and (renamed or moved):
         pieces = session.scalars(select(Product).where(Product.artisan_id == artisan.id))
         refresh_search(session, list(pieces))
     record_audit(

@@ -11,13 +11,32 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import ColumnElement, Select, bindparam, column, select, table
 from sqlalchemy.orm import Session
 
 from storefront.artisans.models import Artisan, Shop
 from storefront.i18n import LANGUAGES
 
 from .models import Product, ProductImage, ProductStatus
+
+# Read by name, not imported: orders sit above catalog (DESIGN.md, layers import downwards).
+_orders = table("orders", column("id"), column("status"))
+_lines = table("order_lines", column("order_id"), column("product_id"), column("taken_quantity"))
+
+
+def held_by_payment() -> ColumnElement[bool]:
+    """Whether some of a piece's stock is held by an order waiting for its payment."""
+    return (
+        select(_lines.c.product_id)
+        .join(_orders, _orders.c.id == _lines.c.order_id)
+        .where(
+            _lines.c.product_id == Product.id,
+            _lines.c.taken_quantity > 0,
+            _orders.c.status == "pending_payment",
+        )
+        .exists()
+    )
+
 
 # The columns a card shows, beside its photo; `where`, order and limit are the caller's.
 CARD_COLUMNS = (
@@ -32,6 +51,7 @@ CARD_COLUMNS = (
     Product.status,
     Product.made_to_order,
     Product.lead_days,
+    held_by_payment().label("held"),
     Artisan.name.label("maker_name"),
     Artisan.name_ar.label("maker_name_ar"),
     Shop.number.label("shop_number"),
@@ -105,6 +125,8 @@ class Card:
     status: str
     made_to_order: bool
     lead_days: int | None
+    # Stock held by an order waiting for its payment: "Reserved" rather than "Sold out".
+    held: bool
     photo: CardPhoto | None
 
     @property
@@ -157,6 +179,7 @@ def load_cards(
             status=r.status,
             made_to_order=r.made_to_order,
             lead_days=r.lead_days,
+            held=bool(r.held),
             photo=photos.get(r.id),
         )
         for r in rows

@@ -34,18 +34,27 @@ def parse_filter(args: Mapping[str, str]) -> CatalogFilter:
     shop = parse_int(raw_shop, low=1, high=SHOP_COUNT)
     if raw_shop and shop is None:
         ignored.append("shop")
-    raw_sort = args.get("sort") or Sort.NEWEST
-    sort = Sort(raw_sort) if raw_sort in Sort._value2member_map_ else Sort.NEWEST
+    query = (args.get("q") or "").strip()[:MAX_QUERY_CHARS]
+    # A search is in order of relevance unless another order is asked for; a list is newest first.
+    default = Sort.RELEVANCE if query else Sort.NEWEST
+    raw_sort = args.get("sort") or default
+    sort = Sort(raw_sort) if raw_sort in Sort._value2member_map_ else default
     if raw_sort != sort:
         ignored.append("sort")
+    if sort == Sort.RELEVANCE and not query:
+        sort = Sort.NEWEST
+    raw_available = (args.get("available") or "").strip()
+    if raw_available not in ("", "1", "on"):
+        ignored.append("available")
     craft = (args.get("craft") or "").strip()[:40]
     return CatalogFilter(
-        q=(args.get("q") or "").strip()[:MAX_QUERY_CHARS],
+        q=query,
         craft=craft,
         shop=shop,
         min_price=low,
         max_price=high,
         sort=sort,
         page=parse_int(args.get("page"), low=1, high=MAX_PAGE) or 1,
+        available=raw_available in ("1", "on"),
         ignored=tuple(ignored),
     )

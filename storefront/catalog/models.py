@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy import true as sa_true
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from storefront.artisans.models import Artisan
 from storefront.extensions import Minor, db
@@ -99,6 +99,9 @@ class Product(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None]
+
+    # Loaded with the piece's page (catalog.cards.held_by_payment): stock held by an unpaid order.
+    held: Mapped[bool | None] = query_expression()
 
     artisan: Mapped[Artisan] = relationship()
     craft: Mapped[Craft] = relationship()

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from sqlalchemy import Integer, bindparam, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, with_expression
 
 from storefront.artisans.models import Artisan, Shop
 
 from . import search
-from .cards import Card, card_rows, load_cards
+from .cards import Card, card_rows, cards_by_ids, held_by_payment, load_cards
 from .models import Craft, Product, ProductStatus
 
 MAX_PAGE = 10_000
@@ -21,6 +21,7 @@ MAX_PAGE = 10_000
 class Sort(StrEnum):
     """Orders the catalog can be sorted in."""
 
+    RELEVANCE = "relevance"
     NEWEST = "newest"
     PRICE_ASC = "price_asc"
     PRICE_DESC = "price_desc"
@@ -37,6 +38,7 @@ class CatalogFilter:
     max_price: int | None = None
     sort: Sort = Sort.NEWEST
     page: int = 1
+    available: bool = False
     ignored: tuple[str, ...] = field(default=())
 
 
@@ -48,6 +50,9 @@ class Page:
     total: int
     page: int
     per_page: int
+    # How a search was read: the query searched instead ("did you mean"), words left out.
+    corrected: str | None = None
+    left_out: tuple[str, ...] = ()
 
     @property
     def pages(self) -> int:
@@ -55,12 +60,10 @@ class Page:
         return max(1, math.ceil(self.total / self.per_page))
 
 
-def _conditions(session: Session, flt: CatalogFilter) -> list:
+def _conditions(flt: CatalogFilter) -> list:
     conditions = [Product.status == ProductStatus.ACTIVE]
-    if flt.q:
-        clause = search.matching(session, flt.q)
-        if clause is not None:
-            conditions.append(clause)
+    if flt.available:
+        conditions.append(search.available_now())
     if flt.craft:
         conditions.append(Product.craft_id.in_(select(Craft.id).where(Craft.slug == flt.craft)))
     if flt.shop is not None:
@@ -74,6 +77,7 @@ def _conditions(session: Session, flt: CatalogFilter) -> list:
 
 
 ORDERS = {
+    Sort.RELEVANCE: (Product.created_at.desc(), Product.id.desc()),
     Sort.NEWEST: (Product.created_at.desc(), Product.id.desc()),
     Sort.PRICE_ASC: (Product.price_minor.asc(), Product.id.asc()),
     Sort.PRICE_DESC: (Product.price_minor.desc(), Product.id.desc()),
@@ -104,16 +108,49 @@ def _page(
     return Page(cards, total, page, per_page)
 
 
+# Search results in another order than relevance, each after available first (stable sorts).
+HIT_ORDERS = {
+    Sort.NEWEST: (lambda h: (h.created_at, h.id), True),
+    Sort.PRICE_ASC: (lambda h: (h.price_minor, h.id), False),
+    Sort.PRICE_DESC: (lambda h: (h.price_minor, h.id), True),
+}
+
+
+def _search_page(
+    session: Session, flt: CatalogFilter, per_page: int, *, lang: str, media_base: str
+) -> Page:
+    """One page of search results: one search statement and two loading queries."""
+    found = search.find(session, flt.q, where=_conditions(flt))
+    hits = found.hits
+    if flt.sort in HIT_ORDERS:
+        key, reverse = HIT_ORDERS[flt.sort]
+        hits = sorted(hits, key=key, reverse=reverse)
+        hits.sort(key=lambda h: not h.available)
+    total = len(hits)
+    page = min(max(1, flt.page), max(1, math.ceil(total / per_page)))
+    ids = [h.id for h in hits[(page - 1) * per_page : page * per_page]]
+    cards = cards_by_ids(session, ids, lang=lang, media_base=media_base)
+    return Page(cards, total, page, per_page, found.corrected, found.left_out)
+
+
 def browse(
     session: Session, flt: CatalogFilter, *, per_page: int, lang: str, media_base: str
 ) -> Page:
-    """Filter, sort and page the live catalog: one count and two loading queries.
+    """Filter, sort and page the live catalog, searching when there is a query.
 
-    lang (ar|fr|en) and media_base (the photos' URL prefix) shape the cards, see cards.py.
+    A fixed number of statements: one count (or one search) and two loading queries. lang
+    (ar|fr|en) and media_base (the photos' URL prefix) shape the cards, see cards.py.
     """
-    conditions = _conditions(session, flt)
+    if flt.q.strip():
+        return _search_page(session, flt, per_page, lang=lang, media_base=media_base)
     return _page(
-        session, conditions, ORDERS[flt.sort], flt.page, per_page, lang=lang, media_base=media_base
+        session,
+        _conditions(flt),
+        ORDERS[flt.sort],
+        flt.page,
+        per_page,
+        lang=lang,
+        media_base=media_base,
     )
 
 
@@ -129,6 +166,7 @@ PRODUCT_BY_SLUG = (
         joinedload(Product.artisan).joinedload(Artisan.shop),
         joinedload(Product.craft),
         joinedload(Product.public_images),
+        with_expression(Product.held, held_by_payment()),
     )
 )
 MORE_BY_ARTISAN = (
@@ -141,9 +179,10 @@ MORE_BY_ARTISAN = (
     .order_by(Product.created_at.desc(), Product.id.desc())
     .limit(bindparam("limit", type_=Integer))
 )
+# Only pieces a visitor can order now (search.available_now): a sold-out piece is not featured.
 FEATURED = (
     card_rows()
-    .where(Product.status == ProductStatus.ACTIVE)
+    .where(Product.status == ProductStatus.ACTIVE, search.available_now())
     # Featured pieces first, then the newest: (featured, newest) in one statement.
     .order_by(Product.featured.desc(), Product.created_at.desc(), Product.id.desc())
     .limit(bindparam("limit", type_=Integer))
@@ -164,7 +203,7 @@ def more_by_artisan(
 
 
 def featured(session: Session, *, lang: str, media_base: str, limit: int = 8) -> list[Card]:
-    """Pieces the centre features on the home page, topped up with the newest, as cards."""
+    """Available pieces the centre features on the home page, topped up with the newest."""
     return load_cards(session, FEATURED, {"limit": limit}, lang=lang, media_base=media_base)
 
 

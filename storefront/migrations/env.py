@@ -63,8 +63,8 @@ def run_migrations_offline():
         context.run_migrations()
 
 
-# Search structures live outside the models (see 0001): leave them to the migrations.
-SEARCH_OBJECTS = ("products_fts", "ix_products_search")
+# Search structures live outside the models (see 0001, 0011): leave them to the migrations.
+SEARCH_OBJECTS = ("products_fts", "ix_products_search", "search_vector")
 
 
 def include_object(obj, name, type_, reflected, compare_to):

@@ -52,6 +52,18 @@ def test_a_waived_commission_stays_zero_and_a_new_name_is_searchable(client, ses
     assert artisan.commission_bps is None
 
 
+def test_a_maker_who_moves_shop_is_found_by_the_new_shop_number(client, session, login):
+    login(make_user(session, role="admin"))
+    artisan = make_artisan(session, name="Brahim Oufkir")
+    make_product(session, artisan=artisan, title_fr="Coffret")
+    new_shop = make_shop(session)
+    session.commit()
+    data = _artisan_form(new_shop.number, name="Brahim Oufkir")
+    assert client.post(f"/admin/artisans/{artisan.id}", data=data).status_code == 302
+    html = client.get(f"/products?q=boutique+{new_shop.number}&lang=fr").get_data(as_text=True)
+    assert "Coffret" in html
+
+
 def test_managers_change_roles_and_one_manager_always_remains(client, session, login):
     boss = make_user(session, role="admin")
     desk = make_user(session, role="staff")

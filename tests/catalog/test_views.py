@@ -182,7 +182,16 @@ def _seed_many(session, count: int) -> None:
     session.commit()
 
 
-@pytest.mark.parametrize("path", ["/products", "/products?q=piece&sort=price_asc", "/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/products",
+        "/products?q=piece&sort=price_asc",
+        "/products?q=piece",
+        "/products?available=1",
+        "/",
+    ],
+)
 def test_catalog_query_count_does_not_grow_with_page_size(
     app, client, session, count_queries, path
 ):

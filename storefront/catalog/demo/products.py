@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from storefront.artisans.models import Artisan
 from storefront.catalog.models import ProductStatus
-from storefront.catalog.search import normalise
+from storefront.catalog.search import DocumentTexts, build_document
 from storefront.catalog.slugs import slugify
 
 from .crafts import COMMON_QUALIFIERS, CraftSpec, Item, agree
@@ -57,16 +57,18 @@ def product_row(
     price_mad = rnd.randint(item.low // 10, item.high // 10) * 10
     stock, made_to_order, lead_days = _stock(spec, rnd)
     status = ProductStatus.PENDING_REVIEW if n % 97 == 13 else ProductStatus.ACTIVE
-    search_parts = [
-        *(v for k, v in texts.items() if v and not k.startswith("materials")),
-        *(texts[f"materials_{lang}"] for lang in LANGS),
-        artisan.name,
-        artisan.name_ar or "",
-        spec.fr,
-        spec.en,
-        spec.ar,
-    ]
     sku = f"GLM-{artisan.shop.number:03d}-{n:05d}"
+    document = DocumentTexts(
+        sku=sku,
+        titles=tuple(texts[f"title_{lang}"] for lang in LANGS),
+        details=(
+            *(texts[f"description_{lang}"] for lang in LANGS),
+            *(texts[f"materials_{lang}"] for lang in LANGS),
+        ),
+        maker_names=(artisan.name, artisan.name_ar),
+        craft_names=(spec.fr, spec.en, spec.ar),
+        shop_number=artisan.shop.number,
+    )
     return dict(
         slug=f"{slug_base}-{n}",
         sku=sku,
@@ -82,7 +84,7 @@ def product_row(
         lead_days=lead_days,
         weight_grams=item.grams,
         featured=False,
-        search_text=normalise(" ".join([sku, *search_parts])),
+        search_text=build_document(document),
         created_at=newest - timedelta(minutes=n * 37),
         updated_at=newest - timedelta(minutes=n * 37),
         published_at=None if status != ProductStatus.ACTIVE else newest - timedelta(minutes=n * 37),

@@ -2,7 +2,7 @@
 statement notices (one "your statement is ready" mail per artisan and month)
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 
 ledger_entries.payout_id gets its table (payouts), and (payout_id, kind) is unique: one payout
 entry per payout and at most one reversal of it. Triggers on SQLite and PostgreSQL refuse
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0012'
-down_revision = '0010'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

@@ -10,7 +10,10 @@ cache drops only the pages that show them (and the lists), not every page (store
   changes maker, a second row names the old one;
 - artisans: the artisan and their shop (and the old shop when they move);
 - shops: the shop alone;
-- crafts: a row naming nothing, which every page obeys.
+- crafts: a row naming nothing, which every page obeys;
+- an order leaving pending_payment (0011's hold trigger): each piece it held that has no stock
+  left, whose cards turn from "Reserved" to "Sold out" (or back on sale) with no write to
+  products; 0011 recorded a row naming nothing, so every sale dropped every page.
 
 Which updates of products count is unchanged from 0010: a visible stock band or any other
 column than stock and updated_at.
@@ -82,6 +85,35 @@ def _drop_earlier_triggers(dialect: str) -> None:
             op.execute(f'DROP TRIGGER IF EXISTS tr_{table}_update_changes ON {table}')
 
 
+# The pieces an order held that show "Reserved" until it leaves pending_payment.
+HELD_PIECES = (
+    'SELECT p.id, p.artisan_id, a.shop_id FROM order_lines l '
+    'JOIN products p ON p.id = l.product_id JOIN artisans a ON a.id = p.artisan_id '
+    'WHERE l.order_id = NEW.id AND l.taken_quantity > 0 AND p.stock = 0'
+)
+
+
+def _create_hold_trigger(dialect: str) -> None:
+    if dialect == 'sqlite':
+        op.execute('DROP TRIGGER IF EXISTS tr_orders_hold_changes')
+        op.execute(
+            'CREATE TRIGGER tr_orders_hold_changes AFTER UPDATE OF status ON orders '
+            "WHEN OLD.status = 'pending_payment' AND NEW.status IS NOT OLD.status "
+            f'BEGIN {INSERT}{HELD_PIECES}; END'
+        )
+        return
+    op.execute(
+        'CREATE OR REPLACE FUNCTION record_order_hold_change() RETURNS trigger AS $$ BEGIN '
+        f'{INSERT}{HELD_PIECES}; RETURN NULL; END $$ LANGUAGE plpgsql'
+    )
+    op.execute('DROP TRIGGER IF EXISTS tr_orders_hold_changes ON orders')
+    op.execute(
+        'CREATE TRIGGER tr_orders_hold_changes AFTER UPDATE OF status ON orders FOR EACH ROW '
+        "WHEN (OLD.status = 'pending_payment' AND NEW.status IS DISTINCT FROM OLD.status) "
+        'EXECUTE FUNCTION record_order_hold_change()'
+    )
+
+
 def create_catalog_change_triggers():
     """Record visible writes to the watched tables in catalog_changes, naming what they touch.
 
@@ -92,6 +124,7 @@ def create_catalog_change_triggers():
     bind = op.get_bind()
     dialect = bind.dialect.name
     _drop_earlier_triggers(dialect)
+    _create_hold_trigger(dialect)
     band_moved = f'min(OLD.stock, {STOCK_SHOWN_UP_TO}) <> min(NEW.stock, {STOCK_SHOWN_UP_TO})'
     if dialect == 'sqlite':
         for table, (names, moved) in SCOPES.items():
@@ -153,11 +186,29 @@ def upgrade():
 
 def downgrade():
     dialect = op.get_bind().dialect.name
+    # Every trigger that writes catalog_changes goes first: SQLite rebuilds the table below.
     _drop_earlier_triggers(dialect)
-    if dialect != 'sqlite':
+    if dialect == 'sqlite':
+        op.execute('DROP TRIGGER IF EXISTS tr_orders_hold_changes')
+    else:
+        op.execute('DROP TRIGGER IF EXISTS tr_orders_hold_changes ON orders')
+        op.execute('DROP FUNCTION IF EXISTS record_order_hold_change()')
         for table in TABLES:
             op.execute(f'DROP FUNCTION IF EXISTS record_{table}_change()')
     with op.batch_alter_table('catalog_changes') as batch:
         for column in COLUMNS:
             batch.drop_column(column)
     context.script.get_revision('0010').module.create_catalog_change_triggers()
+    # 0011's hold trigger, which names no piece.
+    if dialect == 'sqlite':
+        op.execute(
+            'CREATE TRIGGER tr_orders_hold_changes AFTER UPDATE OF status ON orders '
+            "WHEN OLD.status = 'pending_payment' AND NEW.status IS NOT OLD.status "
+            'BEGIN INSERT INTO catalog_changes (id) VALUES (NULL); END'
+        )
+    else:
+        op.execute(
+            'CREATE TRIGGER tr_orders_hold_changes AFTER UPDATE OF status ON orders FOR EACH ROW '
+            "WHEN (OLD.status = 'pending_payment' AND NEW.status IS DISTINCT FROM OLD.status) "
+            'EXECUTE FUNCTION record_catalog_change()'
+        )

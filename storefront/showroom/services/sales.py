@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote, urlparse
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from storefront.accounts.models import Role, User
 from storefront.accounts.services import user_by_email, verify_password
 from storefront.artisans.models import Artisan
 from storefront.audit import record_audit
+from storefront.catalog import search
 from storefront.catalog.models import Product, ProductStatus
 from storefront.errors import DomainError, Forbidden
 from storefront.money import bps_of
@@ -48,26 +49,21 @@ def find_by_scan(session: Session, code: str) -> Product | None:
 
 
 def search_products(session: Session, query: str, *, limit: int = 20) -> list[Product]:
-    """Live pieces whose SKU, title (any language) or maker matches the words typed."""
-    words = query.strip().split()[:5]
-    if not words:
+    """The first `limit` live pieces the catalog's search finds, in its order (catalog.search).
+
+    The web's search, so the till finds what the shop's pages find, typos corrected alike.
+    """
+    found = search.find(session, query, where=[Product.status == ProductStatus.ACTIVE])
+    ids = found.ids[:limit]
+    if not ids:
         return []
     stmt = (
         select(Product)
-        .where(Product.status == ProductStatus.ACTIVE)
+        .where(Product.id.in_(ids))
         .options(joinedload(Product.artisan).joinedload(Artisan.shop))
-        .order_by(Product.sku)
-        .limit(limit)
     )
-    for word in words:
-        like = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(
-            or_(
-                Product.sku.ilike(like, escape="\\"),
-                Product.search_text.ilike(like, escape="\\"),
-            )
-        )
-    return list(session.scalars(stmt).unique())
+    loaded = {p.id: p for p in session.scalars(stmt).unique()}
+    return [loaded[i] for i in ids if i in loaded]
 
 
 @dataclass
