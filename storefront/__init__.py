@@ -110,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     from .artisans.views import bp as artisans
     from .cart.views import bp as cart
     from .catalog.views import bp as catalog
+    from .centre.views import bp as centre
     from .checkout.views import bp as checkout
     from .dashboard.views import bp as dashboard
     from .health import bp as health
@@ -123,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
         cart,
         checkout,
         orders,
+        centre,
         accounts,
         dashboard,
         showroom,

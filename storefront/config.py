@@ -15,6 +15,8 @@ DEV_PUBLIC_URL = "http://127.0.0.1:5000"
 MIN_SECRET_BYTES = 32
 # The page cache checks the catalog version at least this often (ms); see pagecache.py.
 MAX_STALE_MS = 5000
+# The longest return window a setting may give, in days.
+MAX_RETURN_DAYS = 365
 
 
 class ConfigError(RuntimeError):
@@ -87,6 +89,13 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = None
         self.PER_PAGE = 24
         self.PUBLIC_URL = _env("PUBLIC_URL")
+        # Days a buyer may return a piece (the returns page states them): after delivery or
+        # collection for online orders, after the sale for the showroom's.
+        self.RETURN_WINDOW_ONLINE_DAYS = _env("RETURN_WINDOW_ONLINE_DAYS", "14")
+        self.RETURN_WINDOW_SHOWROOM_DAYS = _env("RETURN_WINDOW_SHOWROOM_DAYS", "7")
+        # Where the contact form's messages go, and how many one address may send.
+        self.CONTACT_EMAIL = _env("CONTACT_EMAIL", self.MAIL_DEFAULT_SENDER)
+        self.CONTACT_RATE_LIMIT = _env("CONTACT_RATE_LIMIT", "5 per hour")
 
     def check(self) -> None:
         """Refuse a setting the shop cannot run with, or one unsafe in production.
@@ -121,6 +130,13 @@ class Config:
                 f"PAGE_CACHE_MAX_STALE_MS={stale!r} must be a whole number from 0 to {MAX_STALE_MS}"
             )
         self.PAGE_CACHE_MAX_STALE_MS = int(stale)
+        for name in ("RETURN_WINDOW_ONLINE_DAYS", "RETURN_WINDOW_SHOWROOM_DAYS"):
+            days = str(getattr(self, name))
+            if not (days.isascii() and days.isdigit()) or int(days) > MAX_RETURN_DAYS:
+                raise ConfigError(
+                    f"{name}={days!r} must be a whole number of days from 0 to {MAX_RETURN_DAYS}"
+                )
+            setattr(self, name, int(days))
         production = self.STOREFRONT_ENV == "production"
         self.SESSION_COOKIE_SECURE = self.REMEMBER_COOKIE_SECURE = production
         if not production:

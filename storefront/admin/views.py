@@ -218,3 +218,4 @@ def invitations():
 
 
 from . import shipping  # noqa: E402,F401  (registers /admin/shipping on this blueprint)
+from . import hours  # noqa: E402,F401  (registers /admin/hours on this blueprint)

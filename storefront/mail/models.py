@@ -27,6 +27,7 @@ class MessageKind(StrEnum):
     RECEIPT = "receipt"
     ARTISAN_NOTICE = "artisan_notice"
     ACCOUNT = "account"
+    CONTACT = "contact"  # a visitor's message from /contact, to the centre
 
 
 class OutboxMessage(db.Model):

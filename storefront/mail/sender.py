@@ -27,7 +27,7 @@ SMTP_TIMEOUT_SECONDS = 10
 
 def render_message(message: OutboxMessage) -> tuple[str, str]:
     """Subject and plain-text body, in the recipient's language."""
-    if message.kind == MessageKind.ACCOUNT:
+    if message.kind in (MessageKind.ACCOUNT, MessageKind.CONTACT):  # written when queued
         return message.subject or "", message.body or ""
     order = db.session.get(Order, message.order_id)
     link = public_url("orders.view", token=order.token)
