@@ -20,7 +20,7 @@ RULES = [
     ("/admin", {"admin"}),
     ("/staff", {"staff", "admin"}),
 ]
-ADMIN_ONLY = ("/admin/artisans", "/admin/users")
+ADMIN_ONLY = ("/admin/artisans", "/admin/users", "/admin/hours")
 # Showroom steps only a manager may take.
 MANAGER_ACTIONS = ("/sign-off", "/adjustments")
 VISITORS = ("anonymous", "artisan_a", "artisan_b", "staff", "admin")
@@ -153,5 +153,14 @@ def test_an_artisan_cannot_reach_another_artisans_piece_or_photo(
 
 
 def test_public_pages_stay_open_to_everyone(client, world):
-    for path in ("/", "/products", "/products/piece-a", "/zone", "/cart", "/login"):
+    for path in (
+        "/",
+        "/products",
+        "/products/piece-a",
+        "/zone",
+        "/cart",
+        "/login",
+        "/visit",
+        "/centre",
+    ):
         assert client.get(path).status_code == 200, path

@@ -39,9 +39,7 @@ def opening_hours():
             else:
                 db.session.commit()
                 current_app.extensions.pop("centre_hours", None)
-                flash(
-                    _("Opening hours saved.") if changed else _("Nothing changed."), "success"
-                )
+                flash(_("Opening hours saved.") if changed else _("Nothing changed."), "success")
                 return redirect(url_for("admin.opening_hours"), code=303)
         db.session.rollback()
         status = 422

@@ -217,5 +217,5 @@ def invitations():
     return render_template("admin/invitations.html", form=form), status
 
 
-from . import shipping  # noqa: E402,F401  (registers /admin/shipping on this blueprint)
-from . import hours  # noqa: E402,F401  (registers /admin/hours on this blueprint)
+# Registered on this blueprint: /admin/shipping and /admin/hours.
+from . import hours, shipping  # noqa: E402,F401

@@ -64,7 +64,9 @@ class HoursForm(FlaskForm):
                 continue
             opens, closes = self[f"opens_{day}"], self[f"closes_{day}"]
             if opens.errors or closes.errors or opens.data is None or closes.data is None:
-                errors[day] = str(_l("Give an opening and a closing time (such as 09:00), or tick closed."))
+                errors[day] = str(
+                    _l("Give an opening and a closing time (such as 09:00), or tick closed.")
+                )
             elif not opens.data < closes.data:
                 errors[day] = str(_l("The closing time must come after the opening time."))
             else:

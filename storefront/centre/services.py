@@ -124,9 +124,7 @@ def is_open(opens: time | None, closes: time | None, at: time) -> bool:
     return opens is not None and closes is not None and opens <= at < closes
 
 
-def open_now(
-    session: Session, *, now: datetime | None = None
-) -> tuple[DayHours, list[Shop]]:
+def open_now(session: Session, *, now: datetime | None = None) -> tuple[DayHours, list[Shop]]:
     """Today's centre hours and the shops open at `now` (naive UTC; default the present).
 
     A shop is open when the centre is open, it is not its `closed_weekday`, and the local time

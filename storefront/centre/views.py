@@ -140,7 +140,13 @@ def contact():
             )
             db.session.commit()
             jobs.mail_queued()
-        flash(_("Thank you: your message is on its way to the centre. We answer within two working days."), "success")
+        flash(
+            _(
+                "Thank you: your message is on its way to the centre. "
+                "We answer within two working days."
+            ),
+            "success",
+        )
         return redirect(url_for("centre.contact"), code=303)
     status = 422 if request.method == "POST" else 200
     if status == 422:
@@ -153,20 +159,24 @@ def too_many_messages(exc: RateLimitExceeded):
     """The contact limit was reached: the form again, with what the visitor typed, 429."""
     db.session.rollback()
     form = ContactForm()
-    message = _("You have sent several messages in a short time. Please wait an hour and try again.")
-    return render_template("centre/contact.html", form=form, limited=message), 429, {
-        "Retry-After": "3600"
-    }
+    message = _(
+        "You have sent several messages in a short time. Please wait an hour and try again."
+    )
+    return (
+        render_template("centre/contact.html", form=form, limited=message),
+        429,
+        {"Retry-After": "3600"},
+    )
 
 
 def _url_entry(path: str) -> str:
-    """One <url> of the sitemap: the page in each language with its alternates."""
+    """One <url> of the sitemap per language, each naming all the languages as alternates."""
+    hreflangs = [*LANGUAGES, "x-default"]
     alternates = "".join(
-        f"<xhtml:link rel=\"alternate\" hreflang=\"{code}\" href={quoteattr(seo.lang_url(path, code))}/>"
-        for code in LANGUAGES
-    )
-    alternates += (
-        f"<xhtml:link rel=\"alternate\" hreflang=\"x-default\" href={quoteattr(seo.lang_url(path, None))}/>"
+        '<xhtml:link rel="alternate" hreflang="{}" href={}/>'.format(
+            code, quoteattr(seo.lang_url(path, None if code == "x-default" else code))
+        )
+        for code in hreflangs
     )
     return "".join(
         f"<url><loc>{_xml_text(seo.lang_url(path, code))}</loc>{alternates}</url>\n"

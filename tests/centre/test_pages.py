@@ -21,10 +21,18 @@ NAMES = {
 }
 # A phrase each page shows in each language: translated, not the English message id.
 PAGES = {
-    "/visit": {"ar": "المتاجر المفتوحة الآن", "fr": "Boutiques ouvertes en ce moment", "en": "Shops open now"},
+    "/visit": {
+        "ar": "المتاجر المفتوحة الآن",
+        "fr": "Boutiques ouvertes en ce moment",
+        "en": "Shops open now",
+    },
     "/centre": {"ar": "ورشاته الست", "fr": "ses six ateliers", "en": "its six workshops"},
     "/terms": {"ar": "شروط البيع", "fr": "Conditions générales de vente", "en": "Terms of sale"},
-    "/returns": {"ar": "14 يومًا", "fr": "14 jours après la livraison", "en": "14 days after delivery"},
+    "/returns": {
+        "ar": "14 يومًا",
+        "fr": "14 jours après la livraison",
+        "en": "14 days after delivery",
+    },
     "/privacy": {"ar": "09-08", "fr": "09-08", "en": "09-08"},
     "/contact": {"ar": "راسلوا القطب", "fr": "Écrire au Pôle", "en": "Contact the centre"},
 }
@@ -141,7 +149,9 @@ def test_hours_that_close_before_they_open_are_refused(client, session, login):
     manager = make_user(session, role="admin")
     session.commit()
     login(manager)
-    form = {f"opens_{d}": "09:00" for d in range(1, 8)} | {f"closes_{d}": "19:00" for d in range(1, 8)}
+    form = {f"opens_{d}": "09:00" for d in range(1, 8)} | {
+        f"closes_{d}": "19:00" for d in range(1, 8)
+    }
     form["closes_2"] = "08:00"
     form["opens_4"] = "9h"
     response = client.post("/admin/hours?lang=fr", data=form)
