@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from storefront.accounts.access import admin_required
 from storefront.centre import services as centre
 from storefront.centre.forms import HoursForm
-from storefront.errors import DomainError
+from storefront.errors import Conflict, DomainError
 from storefront.extensions import db
 
 from .views import bp
@@ -36,6 +37,11 @@ def opening_hours():
                 changed = centre.set_opening_hours(db.session, typed, user_id=current_user.id)
             except DomainError as exc:
                 errors[0] = exc.message
+            except IntegrityError:  # another manager saved the same day's first hours just now
+                db.session.rollback()
+                raise Conflict(
+                    _("Someone changed this at the same moment. Please try again.")
+                ) from None
             else:
                 db.session.commit()
                 current_app.extensions.pop("centre_hours", None)

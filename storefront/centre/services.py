@@ -23,6 +23,12 @@ from storefront.timeutil import to_local, utcnow
 from .models import CentreHours
 
 WEEKDAYS = range(1, 8)  # ISO: 1 = Monday … 7 = Sunday
+# The centre's usual week, for the days managers have not set: Monday to Saturday
+# 09:00-19:00, Sunday 10:00-17:00.
+USUAL_HOURS: dict[int, tuple[time, time] | None] = {
+    **{day: (time(9), time(19)) for day in range(1, 7)},
+    7: (time(10), time(17)),
+}
 
 
 @dataclass(frozen=True)
@@ -50,14 +56,16 @@ class HoursSpan:
 
 
 def opening_hours(session: Session) -> list[DayHours]:
-    """The centre's week, Monday first; a weekday without a row is shown as closed."""
+    """The centre's week, Monday first; a weekday managers never set has USUAL_HOURS."""
     rows = {row.weekday: row for row in session.scalars(select(CentreHours))}
-    return [
-        DayHours(day, rows[day].opens_at, rows[day].closes_at)
-        if day in rows
-        else DayHours(day, None, None)
-        for day in WEEKDAYS
-    ]
+    week = []
+    for day in WEEKDAYS:
+        if day in rows:
+            week.append(DayHours(day, rows[day].opens_at, rows[day].closes_at))
+        else:
+            opens, closes = USUAL_HOURS[day] or (None, None)
+            week.append(DayHours(day, opens, closes))
+    return week
 
 
 def group_days(week: list[DayHours]) -> list[HoursSpan]:

@@ -3,11 +3,9 @@
 Revision ID: 0016
 Revises: 0015
 
-Managers set them at /admin/hours; /visit and every page's footer show them. Seeded with the
-centre's usual week: Monday to Saturday 09:00-19:00, Sunday 10:00-17:00.
+Managers set them at /admin/hours; /visit and every page's footer show them. A weekday
+without a row has the centre's usual hours (storefront.centre.services.USUAL_HOURS).
 """
-
-from datetime import time
 
 import sqlalchemy as sa
 from alembic import op
@@ -19,7 +17,7 @@ depends_on = None
 
 
 def upgrade():
-    table = op.create_table(
+    op.create_table(
         'centre_hours',
         sa.Column('weekday', sa.Integer(), autoincrement=False, nullable=False),
         sa.Column('opens_at', sa.Time(), nullable=True),
@@ -32,9 +30,6 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint('weekday', name=op.f('pk_centre_hours')),
     )
-    week = [{'weekday': day, 'opens_at': time(9), 'closes_at': time(19)} for day in range(1, 7)]
-    week.append({'weekday': 7, 'opens_at': time(10), 'closes_at': time(17)})
-    op.bulk_insert(table, week)
 
 
 def downgrade():
