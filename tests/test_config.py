@@ -62,6 +62,9 @@ def environment(monkeypatch, database_url, tmp_path):
         ({"TRUSTED_PROXY_HOPS": "²"}, "must be a whole number"),
         ({"PAGE_CACHE_MAX_STALE_MS": "0.5"}, "PAGE_CACHE_MAX_STALE_MS='0.5' must be a whole"),
         ({"PAGE_CACHE_MAX_STALE_MS": "5001"}, "must be a whole number from 0 to 5000"),
+        ({"RETURN_WINDOW_ONLINE_DAYS": "-1"}, "RETURN_WINDOW_ONLINE_DAYS='-1' must be a whole"),
+        ({"RETURN_WINDOW_ONLINE_DAYS": "٣"}, "must be a whole number of days from 0 to 365"),
+        ({"RETURN_WINDOW_SHOWROOM_DAYS": "366"}, "RETURN_WINDOW_SHOWROOM_DAYS='366' must be"),
     ],
 )
 def test_production_refuses_each_bad_setting(environment, changes, message):

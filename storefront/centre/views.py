@@ -15,6 +15,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
+from sqlalchemy.exc import SQLAlchemyError
 
 from storefront import jobs
 from storefront.extensions import db, limiter
@@ -48,7 +49,11 @@ def centre_hours() -> list[services.HoursSpan]:
     memo = current_app.extensions.get("centre_hours")
     if version is not None and memo is not None and memo[0] == version:
         return memo[1]
-    spans = services.group_days(services.opening_hours(db.session))
+    try:
+        spans = services.group_days(services.opening_hours(db.session))
+    except SQLAlchemyError:  # the error page of a database outage still renders, without hours
+        db.session.rollback()
+        return []
     current_app.extensions["centre_hours"] = (version, spans)
     return spans
 

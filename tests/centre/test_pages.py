@@ -87,7 +87,11 @@ def test_returns_and_terms_state_the_configured_windows(app, client, session):
 
 def test_the_footer_and_visit_page_show_the_hours(client, session):
     text = _text(_html(client, "/products?lang=en"))
-    assert "Monday to Saturday : 9:00 AM – 7:00 PM · Sunday : 10:00 AM – 5:00 PM" in text
+    assert "Opening hours: Monday to Saturday, 9:00 AM – 7:00 PM · Sunday, 10:00 AM – 5:00 PM" in text
+    french = _text(_html(client, "/products?lang=fr"))
+    assert "Horaires : du lundi au samedi, 09:00 – 19:00 · dimanche, 10:00 – 17:00" in french
+    arabic = _text(_html(client, "/products?lang=ar"))
+    assert "أوقات الفتح: من الاثنين إلى السبت، " in arabic
     visit = _text(_html(client, "/visit?lang=fr"))
     assert "samedi 09:00 – 19:00" in visit
     assert "Guelmim 81000, Maroc" in visit
@@ -125,7 +129,7 @@ def test_the_visit_page_lists_the_open_shops(client, session, app):
 def test_a_manager_changes_the_hours_audited_and_every_page_shows_them(client, session, login):
     manager = make_user(session, role="admin")
     session.commit()
-    assert "Sunday : 10:00 AM – 5:00 PM" in _text(_html(client, "/terms?lang=en"))  # cached now
+    assert "Sunday, 10:00 AM – 5:00 PM" in _text(_html(client, "/terms?lang=en"))  # cached now
     login(manager)
     form = {}
     for day in range(1, 8):
@@ -142,7 +146,7 @@ def test_a_manager_changes_the_hours_audited_and_every_page_shows_them(client, s
     with client.session_transaction() as flask_session:
         flask_session.clear()
     text = _text(_html(client, "/terms?lang=en"))
-    assert "Monday to Saturday : 9:00 AM – 7:00 PM · Sunday : closed" in text
+    assert "Monday to Saturday, 9:00 AM – 7:00 PM · Sunday, closed" in text
 
 
 def test_hours_that_close_before_they_open_are_refused(client, session, login):
@@ -247,3 +251,14 @@ def test_the_cached_contact_page_gives_each_visitor_a_working_token(app, client,
     assert second.post("/contact", data=CONTACT).status_code == 303
     assert first.post("/contact", data=CONTACT).status_code == 303
     assert len(session.scalars(select(OutboxMessage)).all()) == 2
+
+
+def test_the_return_windows_come_from_the_environment(monkeypatch, database_url, tmp_path):
+    from storefront import create_app
+
+    monkeypatch.setenv("RETURN_WINDOW_ONLINE_DAYS", "21")
+    monkeypatch.setenv("RETURN_WINDOW_SHOWROOM_DAYS", "10")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "MEDIA_ROOT": str(tmp_path)})
+    assert app.config["RETURN_WINDOW_ONLINE_DAYS"] == 21
+    assert app.config["RETURN_WINDOW_SHOWROOM_DAYS"] == 10
+    app.extensions["jobs"].close()
