@@ -22,7 +22,7 @@ NAMES = {
 # A phrase each page shows in each language: translated, not the English message id.
 PAGES = {
     "/visit": {
-        "ar": "المتاجر المفتوحة الآن",
+        "ar": "المحلات المفتوحة الآن",
         "fr": "Boutiques ouvertes en ce moment",
         "en": "Shops open now",
     },
