@@ -23,11 +23,9 @@ class ContactForm(FlaskForm):
     fills it is answered as if sent, and nothing is queued.
     """
 
-    name = StringField(
-        _l("Your name"), filters=[stripped], validators=[DataRequired(), Length(max=120)]
-    )
+    name = StringField(_l("Name"), filters=[stripped], validators=[DataRequired(), Length(max=120)])
     email = EmailField(
-        _l("Your email"),
+        _l("Email"),
         filters=[stripped],
         validators=[DataRequired(), Email(), Length(max=254)],
     )
@@ -35,7 +33,7 @@ class ContactForm(FlaskForm):
         _l("Subject"), filters=[stripped], validators=[DataRequired(), Length(max=150)]
     )
     message = TextAreaField(
-        _l("Your message"),
+        _l("Message"),
         filters=[stripped],
         validators=[
             DataRequired(),
