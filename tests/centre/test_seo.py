@@ -92,6 +92,22 @@ def test_the_sitemap_lists_every_public_page_in_three_languages(client, pieces):
     assert all(loc.startswith(BASE + "/") for loc in locs)
 
 
+def test_the_sitemap_keeps_to_the_protocol(client, pieces):
+    """sitemaps.org 0.9: a urlset of url elements, each a loc of at most 2,048 characters,
+    absolute and escaped, 50,000 urls at most; Google's xhtml:link extension beside loc."""
+    response = client.get("/sitemap.xml")
+    assert response.data.startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
+    root = _sitemap(client)
+    assert {child.tag for child in root} == {f"{SM}url"}
+    assert len(root) <= 50_000 and len(response.data) <= 50 * 1024 * 1024
+    for entry in root:
+        tags = [child.tag for child in entry]
+        assert tags[0] == f"{SM}loc" and tags.count(f"{SM}loc") == 1
+        assert set(tags[1:]) == {f"{XHTML}link"}
+        loc = entry.find(f"{SM}loc").text
+        assert len(loc) <= 2048 and loc.startswith("https://") and " " not in loc
+
+
 def test_each_sitemap_entry_names_its_language_alternates(client, pieces):
     for entry in _sitemap(client).findall(f"{SM}url"):
         loc = entry.find(f"{SM}loc").text
