@@ -44,12 +44,11 @@ def centre_hours() -> list[services.HoursSpan]:
     page rendered for the cache costs no extra statement; read each time otherwise.
     """
     known = current_app.extensions["catalog_version"]
-    cache_on = current_app.config.get("PAGE_CACHE", True)
-    version = known.current() if cache_on else None
-    memo = current_app.extensions.get("centre_hours")
-    if version is not None and memo is not None and memo[0] == version:
-        return memo[1]
     try:
+        version = known.current() if current_app.config.get("PAGE_CACHE", True) else None
+        memo = current_app.extensions.get("centre_hours")
+        if version is not None and memo is not None and memo[0] == version:
+            return memo[1]
         spans = services.group_days(services.opening_hours(db.session))
     except SQLAlchemyError:  # the error page of a database outage still renders, without hours
         db.session.rollback()

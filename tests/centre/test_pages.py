@@ -90,9 +90,11 @@ def test_the_footer_and_visit_page_show_the_hours(client, session):
     week = "Monday to Saturday, 9:00 AM – 7:00 PM · Sunday, 10:00 AM – 5:00 PM"
     assert f"Opening hours: {week}" in text
     french = _text(_html(client, "/products?lang=fr"))
-    assert "Horaires : du lundi au samedi, 09:00 – 19:00 · dimanche, 10:00 – 17:00" in french
+    assert (
+        "Heures d'ouverture : du lundi au samedi, 09:00 – 19:00 · dimanche, 10:00 – 17:00" in french
+    )
     arabic = _text(_html(client, "/products?lang=ar"))
-    assert "أوقات الفتح: من الاثنين إلى السبت، " in arabic
+    assert "أوقات العمل: من الاثنين إلى السبت، " in arabic
     visit = _text(_html(client, "/visit?lang=fr"))
     assert "samedi 09:00 – 19:00" in visit
     assert "Guelmim 81000, Maroc" in visit
