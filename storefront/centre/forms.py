@@ -75,4 +75,4 @@ class HoursForm(FlaskForm):
 for _day in WEEKDAYS:
     setattr(HoursForm, f"opens_{_day}", TimeField(_l("Opens"), validators=[Optional()]))
     setattr(HoursForm, f"closes_{_day}", TimeField(_l("Closes"), validators=[Optional()]))
-    setattr(HoursForm, f"closed_{_day}", BooleanField(_l("Closed")))
+    setattr(HoursForm, f"closed_{_day}", BooleanField(_l("Closed all day")))
