@@ -16,6 +16,19 @@ BASE = "https://shop.example.ma"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 LANGS = ("ar", "fr", "en")
+# schema.org's ItemAvailability values, and the properties used of Product and Offer.
+ITEM_AVAILABILITY = {
+    f"https://schema.org/{name}"
+    for name in (
+        "BackOrder Discontinued InStock InStoreOnly LimitedAvailability MadeToOrder "
+        "OnlineOnly OutOfStock PreOrder PreSale Reserved SoldOut"
+    ).split()
+}
+PRODUCT_PROPERTIES = {
+    *("@context", "@type", "name", "description", "sku", "url", "image", "brand"),
+    *("category", "offers"),
+}
+OFFER_PROPERTIES = {"@type", "price", "priceCurrency", "availability", "url"}
 
 
 @pytest.fixture
@@ -198,6 +211,11 @@ def test_product_data_gives_price_availability_and_maker(client, pieces, lang):
     }
     assert data["image"] == [f"{BASE}/media/products/abc-1600.jpg"]
     assert data["url"] == f"{BASE}/products/tapis-rouge?lang={lang}"
+    # What schema.org and Google's product snippets require of these properties.
+    assert re.fullmatch(r"\d+\.\d{2}", data["offers"]["price"])
+    assert data["offers"]["availability"] in ITEM_AVAILABILITY
+    assert set(data) <= PRODUCT_PROPERTIES and set(data["offers"]) <= OFFER_PROPERTIES
+    assert all(isinstance(data[key], str) and data[key] for key in ("name", "sku", "url"))
 
 
 def test_product_data_cannot_be_closed_by_the_pieces_text(client, pieces):
