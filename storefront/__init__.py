@@ -112,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
     from .artisans.views import bp as artisans
     from .cart.views import bp as cart
     from .catalog.views import bp as catalog
+    from .centre.views import bp as centre
     from .checkout.views import bp as checkout
     from .dashboard.views import bp as dashboard
     from .fulfilment.views import bp as fulfilment
@@ -126,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
         cart,
         checkout,
         orders,
+        centre,
         accounts,
         dashboard,
         showroom,

@@ -69,8 +69,10 @@ class Config:
         self.PAYMENTS = _env("PAYMENTS", default_payments)
         self.HOLD_MINUTES = int(_env("HOLD_MINUTES", "30"))
         self.DEFAULT_COMMISSION_BPS = int(_env("DEFAULT_COMMISSION_BPS", "1000"))
-        # Days sold money stays pending before it can be paid out (ledger/balances.py), and
-        # the least a payout run offers to pay, in minor units (10000 = 100.00 MAD).
+        # Days a buyer may return a piece, after delivery or collection online and after the
+        # sale in the showroom: the returns page states them, and sold money stays pending
+        # that long (ledger/balances.py). The least a payout run offers to pay, in minor units
+        # (10000 = 100.00 MAD).
         self.RETURN_WINDOW_ONLINE_DAYS = _env("RETURN_WINDOW_ONLINE_DAYS", "14")
         self.RETURN_WINDOW_SHOWROOM_DAYS = _env("RETURN_WINDOW_SHOWROOM_DAYS", "7")
         self.PAYOUT_MINIMUM_MINOR = _env("PAYOUT_MINIMUM_MINOR", "10000")
@@ -102,6 +104,9 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = None
         self.PER_PAGE = 24
         self.PUBLIC_URL = _env("PUBLIC_URL")
+        # Where the contact form's messages go, and how many one address may send.
+        self.CONTACT_EMAIL = _env("CONTACT_EMAIL", self.MAIL_DEFAULT_SENDER)
+        self.CONTACT_RATE_LIMIT = _env("CONTACT_RATE_LIMIT", "5 per hour")
 
     def check(self) -> None:
         """Refuse a setting the shop cannot run with, or one unsafe in production.

@@ -17,6 +17,7 @@ PACKAGES = (
     "showroom",
     "dashboard",
     "admin",
+    "centre",
 )
 
 for _package in PACKAGES:

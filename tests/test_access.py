@@ -28,6 +28,7 @@ ADMIN_ONLY = (
     "/admin/payouts",
     "/admin/reports",
     "/admin/carriers",
+    "/admin/hours",
 )
 # Showroom steps only a manager may take.
 MANAGER_ACTIONS = ("/sign-off", "/adjustments")
@@ -161,5 +162,14 @@ def test_an_artisan_cannot_reach_another_artisans_piece_or_photo(
 
 
 def test_public_pages_stay_open_to_everyone(client, world):
-    for path in ("/", "/products", "/products/piece-a", "/zone", "/cart", "/login"):
+    for path in (
+        "/",
+        "/products",
+        "/products/piece-a",
+        "/zone",
+        "/cart",
+        "/login",
+        "/visit",
+        "/centre",
+    ):
         assert client.get(path).status_code == 200, path

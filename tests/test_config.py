@@ -66,6 +66,8 @@ def environment(monkeypatch, database_url, tmp_path):
         ({"RETURN_WINDOW_SHOWROOM_DAYS": "-1"}, "must be a whole number from 0 to 365"),
         ({"RETURN_WINDOW_SHOWROOM_DAYS": "366"}, "must be a whole number from 0 to 365"),
         ({"PAYOUT_MINIMUM_MINOR": "100.00"}, "PAYOUT_MINIMUM_MINOR='100.00' must be a whole"),
+        ({"RETURN_WINDOW_ONLINE_DAYS": "-1"}, "RETURN_WINDOW_ONLINE_DAYS='-1' must be a whole"),
+        ({"RETURN_WINDOW_ONLINE_DAYS": "٣"}, "must be a whole number from 0 to 365"),
     ],
 )
 def test_production_refuses_each_bad_setting(environment, changes, message):

@@ -222,4 +222,5 @@ def invitations():
     return render_template("admin/invitations.html", form=form), status
 
 
-from . import oversight, payouts, reports, shipping  # noqa: E402,F401  (routes on this blueprint)
+# Registered on this blueprint: attention, audit, payouts, reports, shipping and hours.
+from . import hours, oversight, payouts, reports, shipping  # noqa: E402,F401

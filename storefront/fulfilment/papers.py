@@ -5,7 +5,7 @@ CN22's limit (the Universal Postal Union's 300 SDR, about 3,700 MAD; CN22_MAX_VA
 Each item gives its description (in French or English, Latin script), the HS tariff number kept
 per craft, the quantity, the net weight (the listing's weight per piece × quantity) and its
 value in MAD (what the buyer paid for it, net of discount), origin Morocco; the sender is the
-centre (storefront.centre).
+centre (storefront.centre.details).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storefront.catalog.models import Craft, Product
-from storefront.centre import COUNTRY, Centre, centre_details
+from storefront.centre.details import COUNTRY, Centre, centre_details
 from storefront.orders.models import Delivery, Order
 
 from .services import open_lines

@@ -38,6 +38,7 @@ class MessageKind(StrEnum):
     COLLECTED = "collected"
     DELIVERED = "delivered"
     CANCELLED = "cancelled"
+    CONTACT = "contact"  # a visitor's message from /contact, to the centre
 
 
 # The fulfilment steps that mail the buyer, each rendered by orders/mail/<kind>.txt.

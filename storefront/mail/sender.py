@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from storefront.artisans.models import Artisan
-from storefront.centre import centre_details
+from storefront.centre.details import centre_details
 from storefront.extensions import db
 from storefront.money import format_money
 from storefront.orders.models import Order
@@ -37,7 +37,7 @@ SMTP_TIMEOUT_SECONDS = 10
 
 def render_message(message: OutboxMessage) -> tuple[str, str]:
     """Subject and plain-text body, in the recipient's language."""
-    if message.kind == MessageKind.ACCOUNT:
+    if message.kind in (MessageKind.ACCOUNT, MessageKind.CONTACT):  # written when queued
         return message.subject or "", message.body or ""
     order = db.session.get(Order, message.order_id)
     link = public_url("orders.view", token=order.token)

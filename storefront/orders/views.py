@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_babel import gettext as _
 
-from storefront.centre import HOURS
 from storefront.errors import NotFound
 from storefront.extensions import db
 from storefront.qr import qr_svg
@@ -34,6 +33,5 @@ def view(token: str):
         pending=order.status == OrderStatus.PENDING_PAYMENT,
         timeline=order_timeline(order) if order.channel == Channel.ONLINE else [],
         qr=qr,
-        centre_hours=HOURS,
     )
     return response, 200, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
