@@ -151,6 +151,25 @@ def open_now(session: Session, *, now: datetime | None = None) -> tuple[DayHours
     ]
 
 
+def next_opening(
+    week: list[DayHours], *, now: datetime | None = None
+) -> tuple[DayHours | None, bool]:
+    """When the centre next opens after `now` (naive UTC): (that day's hours, whether today).
+
+    (None, False) when every day of `week` (ISO weekdays 1-7, in order) is closed.
+    """
+    local = to_local(now or utcnow())
+    weekday, at = local.isoweekday(), local.time().replace(tzinfo=None)
+    today = week[weekday - 1]
+    if not today.closed and at < today.opens:
+        return today, True
+    for ahead in range(1, 8):
+        day = week[(weekday - 1 + ahead) % 7]
+        if not day.closed:
+            return day, False
+    return None, False
+
+
 def queue_contact_message(
     session: Session,
     *,

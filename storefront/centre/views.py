@@ -21,6 +21,7 @@ from storefront import jobs
 from storefront.extensions import db, limiter
 from storefront.i18n import LANGUAGES, current_lang
 from storefront.pagecache import cached_page
+from storefront.timeutil import to_local, utcnow
 
 from . import seo, services
 from .forms import ContactForm
@@ -71,11 +72,17 @@ def visit():
     Not kept in the page cache: which shops are open changes with the time of day.
     """
     today, shops = services.open_now(db.session)
+    week = services.opening_hours(db.session)
+    next_day, next_today = services.next_opening(week)
+    at = to_local(utcnow()).time().replace(tzinfo=None)
     return render_template(
         "centre/visit.html",
-        week=services.opening_hours(db.session),
+        week=week,
         today=today,
         shops=shops,
+        next_day=next_day,
+        next_today=next_today,
+        closed_now=not services.is_open(today.opens, today.closes, at),
         lang=current_lang(),
     )
 

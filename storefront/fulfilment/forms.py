@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from storefront.inputs import stripped
 from storefront.orders.models import Carrier
@@ -59,6 +59,11 @@ class ShipForm(FlaskForm):
         validators=[
             DataRequired(message=_l("Enter the tracking number.")),
             Length(max=MAX_TRACKING, message=TOO_LONG),
+            # What carriers print: Latin letters, digits, spaces and dashes (RR123456789MA).
+            Regexp(
+                r"^[A-Za-z0-9][A-Za-z0-9 -]*$",
+                message=_l("A tracking number has only letters, digits, spaces and dashes."),
+            ),
         ],
     )
 

@@ -205,7 +205,9 @@ def test_catalog_query_count_does_not_grow_with_page_size(
             assert client.get(path).status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1]
-    assert counts[0] <= 5
+    # A search on PostgreSQL adds two planner settings around its statement (catalog.search).
+    searching = "q=" in path and session.get_bind().dialect.name == "postgresql"
+    assert counts[0] <= (7 if searching else 5)
 
 
 def test_product_page_query_count_does_not_grow(app, client, session, count_queries):

@@ -118,6 +118,20 @@ def test_shops_open_now_follow_the_centre_time_zone(session):
     assert shops == []
 
 
+def test_after_closing_the_next_opening_is_another_day(session):
+    """At 21:47 on a Friday the centre (09:00-19:00) is not "open today": it opens Saturday."""
+    week = services.opening_hours(session)
+    # Friday 2026-12-04 21:47 in Guelmim is 21:47 UTC (UTC+0 from 2026-09-20, tz 2026f).
+    day, today = services.next_opening(week, now=datetime(2026, 12, 4, 21, 47))
+    assert (day.weekday, today) == (6, False)
+    # Before opening time it is today's hours.
+    day, today = services.next_opening(week, now=datetime(2026, 12, 4, 7, 0))
+    assert (day.weekday, today) == (5, True)
+    # Sunday evening, after its hours: Monday.
+    day, today = services.next_opening(week, now=datetime(2026, 12, 6, 20, 0))
+    assert (day.weekday, today) == (1, False)
+
+
 def test_the_visit_page_lists_the_open_shops(client, session, app):
     make_shop(session, number=7, name="Atelier Tafraout", opens_at=time(0), closes_at=time(23, 59))
     session.commit()

@@ -63,6 +63,9 @@ def test_a_test_payment_to_france_is_shipped_and_the_buyer_sees_the_carrier_link
     assert order.number in desk and "Camille Martin" in desk and "FR" in desk
     page = client.get(f"/staff/orders/{order.number}?lang=fr").get_data(as_text=True)
     assert "Chez l'artisan" in page and "3 rue des Potiers" in page
+    # On an Arabic screen the Latin address keeps its order: each line is isolated.
+    arabic = client.get(f"/staff/orders/{order.number}?lang=ar").get_data(as_text=True)
+    assert '<bdi dir="auto">3 rue des Potiers</bdi>' in arabic
     # Not yet at the desk: shipping is refused, with the reason, and nothing moves.
     refused = client.post(
         f"/staff/orders/{order.number}/ship?lang=fr",
@@ -79,6 +82,16 @@ def test_a_test_payment_to_france_is_shipped_and_the_buyer_sees_the_carrier_link
     )
     assert no_number.status_code == 422
     assert "Saisissez le numéro de suivi." in no_number.get_data(as_text=True)
+    # Markup or other signs are no tracking number: it went on the buyer's page and link.
+    markup = client.post(
+        f"/staff/orders/{order.number}/ship?lang=fr",
+        data={"carrier_id": carrier.id, "tracking_number": "<b>x</b>"},
+    )
+    assert markup.status_code == 422
+    assert "que des lettres, des chiffres, des espaces et des tirets" in markup.get_data(
+        as_text=True
+    )
+    assert _order(order.number).tracking_number is None
     shipped = client.post(
         f"/staff/orders/{order.number}/ship",
         data={"carrier_id": carrier.id, "tracking_number": "JD0141 "},

@@ -76,6 +76,10 @@ def test_the_page_and_its_csv(client, login, session, sold):
     html = page.get_data(as_text=True)
     assert f'data-total="sales">{format_money(56666, "en")}<' in html
     assert "Pottery" in html and "Leather" in html and "<svg" in html
+    # The change on the previous period, not the change handed back at the till.
+    french = client.get("/admin/reports?from=2026-06-01&to=2026-06-30&lang=fr")
+    assert "Écart avec la période précédente" in french.get_data(as_text=True)
+    assert "Monnaie rendue" not in french.get_data(as_text=True)
     exported = client.get("/admin/reports/craft.csv?from=2026-06-01&to=2026-06-30&lang=en")
     rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0][:3] == ["name", "units", "sales_mad"]

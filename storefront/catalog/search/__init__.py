@@ -198,6 +198,10 @@ class Found:
         return [h.id for h in self.hits]
 
 
+SEQSCAN_OFF = text("SET LOCAL enable_seqscan = off")
+SEQSCAN_ON = text("SET LOCAL enable_seqscan = on")
+
+
 def _hits(session: Session, terms: tuple[Term, ...], where: list) -> list[Hit]:
     stmt = select(
         Product.id,
@@ -206,9 +210,21 @@ def _hits(session: Session, terms: tuple[Term, ...], where: list) -> list[Hit]:
         Product.price_minor,
         cast(Product.created_at, String),
     ).where(*where, _matching(session, terms))
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    if postgresql:
+        # The planner prices a scan of every row below the GIN index for a broad word (a tenth
+        # of the catalog or more), not counting that each row's words must be read out of
+        # TOAST storage: 20 ms against 4 ms through the index on 5,000 pieces. This statement
+        # only, in this transaction.
+        session.execute(SEQSCAN_OFF)
+    try:
+        rows = session.execute(stmt).tuples().all()
+    finally:
+        if postgresql:
+            session.execute(SEQSCAN_ON)
     hits = [
         Hit(pid, score(terms, head or ""), bool(avail), price, created)
-        for pid, head, avail, price, created in session.execute(stmt).tuples()
+        for pid, head, avail, price, created in rows
     ]
     return rank(hits)
 
