@@ -19,6 +19,11 @@ def statement_pdf(html: str) -> bytes:
 
     WeasyPrint is imported here, not at start-up: it is large, and only this download needs it.
     """
+    from PIL import ImageFile
     from weasyprint import CSS, HTML
 
+    # Importing WeasyPrint switches Pillow, for the whole process, to decoding truncated images
+    # (weasyprint/images.py). Photo uploads must refuse those (catalog.images), so Pillow's
+    # default is put back; statements embed no images.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     return HTML(string=html).write_pdf(stylesheets=[CSS(string=PDF_CSS)])

@@ -336,6 +336,17 @@ def test_the_pixel_budget_is_read_from_the_headers_before_anything_is_decoded(tm
     assert "not a photo we can read" in str(unreadable.value.message)
 
 
+def test_a_truncated_photo_is_refused_after_a_statement_pdf_was_made(tmp_path, app):
+    """Importing WeasyPrint (the statement PDF) set Pillow to decode truncated files."""
+    from storefront.dashboard.pdf import statement_pdf
+
+    assert statement_pdf("<p>1</p>").startswith(b"%PDF")
+    claim = _png_header_only(400, 300, bit_depth=8, colour_type=2)
+    with app.test_request_context("/?lang=en"), pytest.raises(ImageRejected) as unreadable:
+        store_uploads([claim], tmp_path, pixel_budget=13_000_000)
+    assert "not a photo we can read" in str(unreadable.value.message)
+
+
 def test_uploads_at_the_budget_are_accepted(tmp_path):
     photos = [_jpeg_with_exif(1000, 1000, 1), _jpeg_with_exif(1000, 500, 1)]
     assert check_uploads(photos, pixel_budget=1_500_000) == [(1000, 1000), (1000, 500)]
