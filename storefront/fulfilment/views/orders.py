@@ -133,17 +133,27 @@ def receive(number: str, line_id: int):
     return _done(order, _("Received at the desk: %(sku)s.", sku=line.sku), mailed=False)
 
 
+def _move(number: str, move, said) -> object:
+    """A move that needs only the staff member's say-so (ActionForm): ready, collect, deliver.
+
+    move(session, order, user=...) is the service; said(order) is the flash message.
+    """
+    order = order_or_404(number)
+    try:
+        _checked(ActionForm())
+        move(db.session, order, user=current_user)
+    except DomainError as exc:
+        return _refused(order, exc)
+    return _done(order, said(order))
+
+
 @bp.post("/staff/orders/<number>/ready")
 @staff_required
 def ready(number: str):
     """Mark a pickup order ready at the desk; the buyer is mailed the hours and a map."""
-    order = order_or_404(number)
-    try:
-        _checked(ActionForm())
-        services.mark_ready(db.session, order, user=current_user)
-    except DomainError as exc:
-        return _refused(order, exc)
-    return _done(order, _("Ready for pickup; the buyer has been told."))
+    return _move(
+        number, services.mark_ready, lambda _order: _("Ready for pickup; the buyer has been told.")
+    )
 
 
 @bp.post("/staff/orders/<number>/ship")
@@ -171,26 +181,18 @@ def ship(number: str):
 @staff_required
 def collect(number: str):
     """Hand a pickup order over at the desk."""
-    order = order_or_404(number)
-    try:
-        _checked(ActionForm())
-        services.mark_collected(db.session, order, user=current_user)
-    except DomainError as exc:
-        return _refused(order, exc)
-    return _done(order, _("Order %(number)s handed over.", number=order.number))
+    return _move(
+        number,
+        services.mark_collected,
+        lambda order: _("Order %(number)s handed over.", number=order.number),
+    )
 
 
 @bp.post("/staff/orders/<number>/deliver")
 @staff_required
 def deliver(number: str):
     """Record that the carrier delivered the parcel."""
-    order = order_or_404(number)
-    try:
-        _checked(ActionForm())
-        services.mark_delivered(db.session, order, user=current_user)
-    except DomainError as exc:
-        return _refused(order, exc)
-    return _done(order, _("Marked delivered."))
+    return _move(number, services.mark_delivered, lambda _order: _("Marked delivered."))
 
 
 @bp.post("/staff/orders/<number>/cancel")
